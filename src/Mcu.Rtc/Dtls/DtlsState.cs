@@ -1,0 +1,20 @@
+namespace Mcu.Rtc.Dtls;
+
+/// <summary>Life cycle of a <see cref="DtlsSession"/>.</summary>
+public enum DtlsState
+{
+    /// <summary>Created; <see cref="DtlsSession.Start"/> not called yet.</summary>
+    New,
+
+    /// <summary>The handshake thread is running the handshake.</summary>
+    Handshaking,
+
+    /// <summary>Handshake done; SRTP profile and keying material are available.</summary>
+    Connected,
+
+    /// <summary>The handshake or the connection failed; see <see cref="DtlsSession.FailureReason"/>.</summary>
+    Failed,
+
+    /// <summary>The peer sent close_notify, or the session was disposed.</summary>
+    Closed,
+}
