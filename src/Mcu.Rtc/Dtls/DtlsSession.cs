@@ -48,7 +48,10 @@ public sealed class DtlsSession : IDisposable
         _channel = new DtlsDatagramChannel(outputReady);
     }
 
-    /// <summary>Raised on the handshake thread (or in <see cref="Dispose"/> if never started).</summary>
+    /// <summary>
+    /// Raised on the handshake thread (or in <see cref="Dispose"/> if never started). Handlers must
+    /// not block: the handshake waits for them.
+    /// </summary>
     public event Action<DtlsState>? StateChanged;
 
     public DtlsState State => _state;
@@ -76,6 +79,7 @@ public sealed class DtlsSession : IDisposable
                 throw new InvalidOperationException("DTLS session already started.");
             }
 
+            _state = DtlsState.Handshaking;
             _thread = new Thread(Run)
             {
                 IsBackground = true,
@@ -132,7 +136,8 @@ public sealed class DtlsSession : IDisposable
 
     private void Run()
     {
-        SetState(DtlsState.Handshaking);
+        // State is already Handshaking (set by Start so callers see it at once); announce it here.
+        StateChanged?.Invoke(DtlsState.Handshaking);
         try
         {
             var crypto = new BcTlsCrypto(new SecureRandom());
@@ -176,8 +181,8 @@ public sealed class DtlsSession : IDisposable
     private static string Describe(Exception exception) => exception switch
     {
         TlsTimeoutException => "DTLS handshake timed out",
-        TlsFatalAlertReceived received => $"peer sent fatal alert {AlertDescription.GetText(received.AlertDescription)}",
-        TlsFatalAlert alert => $"DTLS failed: {AlertDescription.GetText(alert.AlertDescription)}",
+        TlsFatalAlertReceived received => $"peer sent fatal alert {AlertDescription.GetName(received.AlertDescription)}",
+        TlsFatalAlert alert => $"DTLS failed: {AlertDescription.GetName(alert.AlertDescription)}",
         _ => $"DTLS failed: {exception.Message}",
     };
 

@@ -143,7 +143,7 @@ internal sealed class DtlsSrtpNegotiation
         }
         else if (alertLevel == AlertLevel.fatal)
         {
-            RecordFailure($"peer sent fatal alert {AlertDescription.GetText(alertDescription)}");
+            RecordFailure($"peer sent fatal alert {AlertDescription.GetName(alertDescription)}");
         }
     }
 

@@ -147,6 +147,25 @@ public class DtlsSessionTests
     }
 
     [Fact]
+    public void Dispose_DuringHandshake_StopsTheThread_AndCloses()
+    {
+        var states = new List<DtlsState>();
+        var server = new DtlsSession(DtlsRole.Server, DtlsCertificate.Generate(), "AA", () => { });
+        server.StateChanged += state => { lock (states) states.Add(state); };
+        server.Start();
+        Assert.Equal(DtlsState.Handshaking, server.State);
+
+        server.Dispose();
+
+        // Dispose joins the thread, so its last transition has happened.
+        Assert.Equal(DtlsState.Closed, server.State);
+        lock (states)
+        {
+            Assert.Equal([DtlsState.Handshaking, DtlsState.Closed], states);
+        }
+    }
+
+    [Fact]
     public void Dispose_BeforeStart_Closes()
     {
         var session = new DtlsSession(DtlsRole.Server, DtlsCertificate.Generate(), "AA", () => { });
