@@ -22,6 +22,15 @@ namespace Mcu.Rtc.Dtls;
 /// </remarks>
 public sealed class DtlsSession : IDisposable
 {
+    private const byte FirstDtlsContentType = 20;
+    private const byte LastDtlsContentType = 63;
+
+    /// <summary>
+    /// A connected session keeps its thread blocked in a receive for its lifetime; BC's handshake
+    /// needs far less than the default 1 MiB stack, so reserve less per participant.
+    /// </summary>
+    private const int ThreadStackBytes = 256 * 1024;
+
     private readonly DtlsRole _role;
     private readonly DtlsSrtpNegotiation _negotiation;
     private readonly DtlsDatagramChannel _channel;
@@ -50,7 +59,7 @@ public sealed class DtlsSession : IDisposable
 
     /// <summary>
     /// Raised on the handshake thread (or in <see cref="Dispose"/> if never started). Handlers must
-    /// not block: the handshake waits for them.
+    /// not block (the handshake waits for them) and must not throw.
     /// </summary>
     public event Action<DtlsState>? StateChanged;
 
@@ -80,7 +89,7 @@ public sealed class DtlsSession : IDisposable
             }
 
             _state = DtlsState.Handshaking;
-            _thread = new Thread(Run)
+            _thread = new Thread(Run, ThreadStackBytes)
             {
                 IsBackground = true,
                 Name = $"dtls-{_role.ToString().ToLowerInvariant()}",
@@ -90,7 +99,16 @@ public sealed class DtlsSession : IDisposable
     }
 
     /// <summary>A DTLS record datagram from the peer (first byte 20-63, RFC 7983); copied.</summary>
-    public void HandleInput(ReadOnlySpan<byte> datagram) => _channel.EnqueueInput(datagram);
+    public void HandleInput(ReadOnlySpan<byte> datagram)
+    {
+        // RFC 7983 §7: only 20-63 is DTLS; anything else was misrouted and is not BC's business.
+        if (datagram.IsEmpty || datagram[0] < FirstDtlsContentType || datagram[0] > LastDtlsContentType)
+        {
+            return;
+        }
+
+        _channel.EnqueueInput(datagram);
+    }
 
     /// <summary>Copies the next datagram to send; false when there is none.</summary>
     public bool TryPollOutput(Span<byte> destination, out int length) =>

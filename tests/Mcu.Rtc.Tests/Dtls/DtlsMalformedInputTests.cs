@@ -28,6 +28,7 @@ public class DtlsMalformedInputTests
     public static TheoryData<string, byte[]> StructurallyBrokenRecords() => new()
     {
         { "one byte", [Handshake] },
+        { "not a DTLS content type (RTP)", [0x80, 0x60, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1] },
         { "truncated header", [Handshake, 0xFE, 0xFD, 0, 0] },
         { "length beyond datagram", Record(Handshake, 0, [ClientHelloType, 0, 0], lengthField: 500) },
         { "length shorter than datagram, rest garbage", Record(Handshake, 0, [1, 2, 3, 4, 5, 6, 7, 8], lengthField: 1) },
