@@ -156,4 +156,53 @@ public class SdpNegotiationTests
         Assert.Equal(new IPEndPoint(IPAddress.Loopback, 40000), clientView.RemoteCandidates[0].EndPoint);
         Assert.Equal(new IPEndPoint(IPAddress.Loopback, 50000), server.RemoteCandidates[0].EndPoint);
     }
+
+    [Fact]
+    public void Ipv6FirstCandidateGivesIp6ConnectionLine()
+    {
+        AnswerOptions o = SdpAnswerBuilderTests.Options();
+        var options = new AnswerOptions
+        {
+            IceUfrag = o.IceUfrag, IcePassword = o.IcePassword, Fingerprint = o.Fingerprint,
+            Candidates = [new IPEndPoint(IPAddress.IPv6Loopback, 41000)],
+        };
+
+        string text = SdpAnswerBuilder.Create(SessionDescription.Parse(Offer(OpusAudio)), options).ToString();
+
+        Assert.Contains("m=audio 41000 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP6 ::1\r\n", text);
+        Assert.Contains("a=candidate:1 1 udp 2130706431 ::1 41000 typ host\r\n", text);
+    }
+
+    [Fact]
+    public void HoldConnOfferIsRefused()
+    {
+        var error = Assert.Throws<SdpNegotiationException>(() => Create(Offer(OpusAudio).Replace("a=setup:actpass", "a=setup:holdconn")));
+
+        Assert.Contains("holdconn", error.Message);
+    }
+
+    [Fact]
+    public void AnswerThatSaysActPassIsRefusedByTheClient()
+    {
+        var client = new OfferOptions { IceUfrag = "cliU", IcePassword = "clientpassword0123456789", Fingerprint = new SdpFingerprint("sha-256", "AA:BB") };
+        string answer = SdpAnswerBuilder.Create(SessionDescription.Parse(SdpOfferBuilder.Create(client)), SdpAnswerBuilderTests.Options())
+            .ToString().Replace("a=setup:passive", "a=setup:actpass");
+
+        var error = Assert.Throws<SdpNegotiationException>(() => SdpOfferReader.ReadAnswer(SessionDescription.Parse(answer), client));
+
+        Assert.Contains("a=setup:actpass", error.Message);
+    }
+
+    [Fact]
+    public void ExtMapWithDirectionAndSessionLevelExtMapAreRead()
+    {
+        string offer = Offer(OpusAudio).Replace("t=0 0\r\n", "t=0 0\r\na=extmap:5 " + SdpExtMap.MidUri + "\r\n")
+            .Replace("a=mid:0\r\n", "a=mid:0\r\na=extmap:3/sendrecv " + SdpExtMap.TransportCcUri + "\r\n");
+
+        SdpAnswer answer = Create(offer);
+
+        Assert.Equal(3, answer.Audio!.TransportCcExtId);
+        Assert.Equal(5, answer.Audio.MidExtId);
+        Assert.Equal(new SdpExtMap(3, SdpDirection.SendRecv, SdpExtMap.TransportCcUri, null), SessionDescription.Parse(offer).Media[0].ExtMaps[0]);
+    }
 }
