@@ -19,7 +19,7 @@ namespace Mcu.Rtc.Ice;
 /// same transaction id (a LAN-fast pace, not RFC 8489's doubling RTO); after it, consent checks
 /// (RFC 7675) go out every <see cref="ConsentIntervalMs"/> ± 20 %, each a new transaction.
 /// </remarks>
-public sealed class IceControllingAgent
+public sealed class IceControllingAgent : IDisposable
 {
     public const long CheckIntervalMs = 50;
     /// <summary>Transmissions of the first check before giving up (10 s at 50 ms).</summary>
@@ -37,7 +37,7 @@ public sealed class IceControllingAgent
     public const uint PeerReflexivePriority = (110u << 24) | (65535u << 8) | (256u - 1);
 
     private readonly byte[] _username;
-    private readonly byte[] _remoteKey;
+    private readonly StunIntegrityKey _remoteKey;
     private readonly IPEndPoint _remoteCandidate;
     private readonly ulong _tieBreaker;
     private readonly byte[] _transactionId = new byte[StunMessage.TransactionIdLength];
@@ -53,7 +53,7 @@ public sealed class IceControllingAgent
         _remoteCandidate = new IPEndPoint(remoteCandidate.Address, remoteCandidate.Port);
         _tieBreaker = tieBreaker;
         _username = Encoding.UTF8.GetBytes(remote.Ufrag + ":" + local.Ufrag);
-        _remoteKey = Encoding.UTF8.GetBytes(remote.Password);
+        _remoteKey = new StunIntegrityKey(Encoding.UTF8.GetBytes(remote.Password));
     }
 
     public IceCredentials Local { get; }
@@ -157,6 +157,8 @@ public sealed class IceControllingAgent
             _nextTransmitMs = nowMs + ConsentIntervalMs;
         }
     }
+
+    public void Dispose() => _remoteKey.Dispose();
 
     private void Fail()
     {

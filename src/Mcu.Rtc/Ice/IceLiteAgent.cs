@@ -26,7 +26,7 @@ namespace Mcu.Rtc.Ice;
 /// <item>Otherwise a success response with XOR-MAPPED-ADDRESS, MESSAGE-INTEGRITY and FINGERPRINT.</item>
 /// </list>
 /// </remarks>
-public sealed class IceLiteAgent
+public sealed class IceLiteAgent : IDisposable
 {
     /// <summary>Consent is lost after this long without a valid check (RFC 7675 §5.1).</summary>
     public const long ConsentTimeoutMs = 30_000;
@@ -35,7 +35,7 @@ public sealed class IceLiteAgent
     public const int MaxResponseLength = 96;
 
     private readonly byte[] _expectedUsername;
-    private readonly byte[] _localKey;
+    private readonly StunIntegrityKey _localKey;
     private IPEndPoint? _selectedRemote;
     private bool _nominated;
     private long _lastSelectedCheckMs;
@@ -45,7 +45,7 @@ public sealed class IceLiteAgent
         Local = local;
         Remote = remote;
         _expectedUsername = Encoding.UTF8.GetBytes(local.Ufrag + ":" + remote.Ufrag);
-        _localKey = Encoding.UTF8.GetBytes(local.Password);
+        _localKey = new StunIntegrityKey(Encoding.UTF8.GetBytes(local.Password));
     }
 
     public IceCredentials Local { get; }
@@ -133,6 +133,8 @@ public sealed class IceLiteAgent
         localUfrag = username[..colon];
         return true;
     }
+
+    public void Dispose() => _localKey.Dispose();
 
     private IceInputResult Accept(bool useCandidate, IPEndPoint remote, long nowMs)
     {

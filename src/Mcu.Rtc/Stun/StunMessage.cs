@@ -206,6 +206,19 @@ public readonly ref struct StunMessage
             mac, _data.Slice(_integrityOffset + AttributeHeaderLength, StunMessageIntegrity.ValueLength));
     }
 
+    /// <summary>As <see cref="VerifyMessageIntegrity(ReadOnlySpan{byte})"/>, with a key kept keyed between messages.</summary>
+    public bool VerifyMessageIntegrity(StunIntegrityKey key)
+    {
+        if (_integrityOffset < 0)
+        {
+            return false;
+        }
+        Span<byte> mac = stackalloc byte[StunMessageIntegrity.ValueLength];
+        key.ComputeForReceived(_data[.._integrityOffset], mac);
+        return CryptographicOperations.FixedTimeEquals(
+            mac, _data.Slice(_integrityOffset + AttributeHeaderLength, StunMessageIntegrity.ValueLength));
+    }
+
     /// <summary>Checks FINGERPRINT (RFC 8489 §14.7). False when the message has none.</summary>
     public bool VerifyFingerprint() =>
         _fingerprintOffset >= 0

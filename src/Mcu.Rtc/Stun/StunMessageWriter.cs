@@ -98,6 +98,16 @@ public ref struct StunMessageWriter
         _hasIntegrity = true;
     }
 
+    /// <summary>As <see cref="WriteMessageIntegrity(ReadOnlySpan{byte})"/>, with a key kept keyed between messages.</summary>
+    public void WriteMessageIntegrity(StunIntegrityKey key)
+    {
+        int attributeOffset = _length;
+        Span<byte> mac = BeginAttribute(StunAttributeType.MessageIntegrity, StunMessageIntegrity.ValueLength);
+        key.Compute(_destination[..attributeOffset], mac);
+        EndAttribute(StunMessageIntegrity.ValueLength);
+        _hasIntegrity = true;
+    }
+
     /// <summary>CRC-32 fingerprint over everything written so far; must be the last attribute (§14.7).</summary>
     public void WriteFingerprint()
     {

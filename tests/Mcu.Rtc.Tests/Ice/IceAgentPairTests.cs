@@ -8,7 +8,7 @@ public class IceAgentPairTests
     [Fact]
     public void ConnectsAndNominatesWithTheFirstCheck()
     {
-        var pair = new IcePeerPair();
+        using var pair = new IcePeerPair();
         pair.RunUntil(0);
 
         Assert.True(pair.Client.IsConnected);
@@ -22,7 +22,7 @@ public class IceAgentPairTests
     [Fact]
     public void ServerAnswerCarriesMappedAddressSignedWithServerPassword()
     {
-        var pair = new IcePeerPair();
+        using var pair = new IcePeerPair();
         pair.RunUntil(0);
 
         byte[] response = pair.ServerResults[0].Response;
@@ -39,7 +39,7 @@ public class IceAgentPairTests
     [Fact]
     public void ClientRequestCarriesIceAttributes()
     {
-        var pair = new IcePeerPair();
+        using var pair = new IcePeerPair();
         pair.RunUntil(0);
 
         Assert.True(StunMessage.TryParse(pair.Requests[0].Datagram, out StunMessage request));
@@ -58,7 +58,7 @@ public class IceAgentPairTests
     [Fact]
     public void LostRequestsAreRetransmittedEvery50MsWithTheSameTransaction()
     {
-        var pair = new IcePeerPair { LoseRequest = n => n <= 2 };
+        using var pair = new IcePeerPair { LoseRequest = n => n <= 2 };
         pair.RunUntil(1_000);
 
         Assert.True(pair.Client.IsConnected);
@@ -72,7 +72,7 @@ public class IceAgentPairTests
     [Fact]
     public void LostResponsesAreRetransmittedToo()
     {
-        var pair = new IcePeerPair { LoseResponses = true };
+        using var pair = new IcePeerPair { LoseResponses = true };
         pair.RunUntil(120);
         Assert.False(pair.Client.IsConnected);
         Assert.Equal(3, pair.Requests.Count);
@@ -86,7 +86,7 @@ public class IceAgentPairTests
     [Fact]
     public void ConsentChecksKeepBothSidesAliveAtJitteredIntervals()
     {
-        var pair = new IcePeerPair();
+        using var pair = new IcePeerPair();
         pair.RunUntil(120_000);
 
         Assert.True(pair.Client.IsConnected);
@@ -104,7 +104,7 @@ public class IceAgentPairTests
     [Fact]
     public void ConsentExpiresOnBothSidesAfter30SecondsOfSilence()
     {
-        var pair = new IcePeerPair();
+        using var pair = new IcePeerPair();
         pair.RunUntil(10_000);
         long lastCheck = pair.ServerResults[^1].TimeMs;
         Assert.Equal(lastCheck, pair.LastResponseDeliveredMs);
@@ -124,7 +124,7 @@ public class IceAgentPairTests
     [Fact]
     public void ClientGivesUpWhenTheServerNeverAnswers()
     {
-        var pair = new IcePeerPair { LoseRequest = _ => true };
+        using var pair = new IcePeerPair { LoseRequest = _ => true };
         pair.RunUntil(60_000);
 
         Assert.True(pair.Client.HasFailed);
@@ -135,7 +135,7 @@ public class IceAgentPairTests
     [Fact]
     public void WrongPasswordIsAnswered401AndNeverConnects()
     {
-        var pair = new IcePeerPair(clientViewOfServer: server => server with { Password = "wrongwrongwrongwrongwrong" });
+        using var pair = new IcePeerPair(clientViewOfServer: server => server with { Password = "wrongwrongwrongwrongwrong" });
         pair.RunUntil(1_000);
 
         Assert.NotEmpty(pair.ServerResults);
@@ -156,7 +156,7 @@ public class IceAgentPairTests
     [Fact]
     public void WrongUfragIsDroppedSilently()
     {
-        var pair = new IcePeerPair(clientViewOfServer: server => server with { Ufrag = server.Ufrag + "x" });
+        using var pair = new IcePeerPair(clientViewOfServer: server => server with { Ufrag = server.Ufrag + "x" });
         pair.RunUntil(1_000);
 
         Assert.NotEmpty(pair.ServerResults);

@@ -5,7 +5,7 @@ using Mcu.Rtc.Stun;
 
 namespace Mcu.Rtc.Tests.Ice;
 
-public class IceLiteAgentTests
+public sealed class IceLiteAgentTests : IDisposable
 {
     private static readonly IPEndPoint FirstAddress = new(IPAddress.Parse("192.0.2.10"), 50000);
     private static readonly IPEndPoint SecondAddress = new(IPAddress.Parse("2001:db8::10"), 50002);
@@ -16,6 +16,8 @@ public class IceLiteAgentTests
     private readonly byte[] _response = new byte[IceLiteAgent.MaxResponseLength];
 
     public IceLiteAgentTests() => _agent = new IceLiteAgent(_server, _client);
+
+    public void Dispose() => _agent.Dispose();
 
     [Fact]
     public void IceControlledPeerGets487SignedAndNothingIsSelected()
@@ -38,7 +40,7 @@ public class IceLiteAgentTests
     [Fact]
     public void ControllingAgentFailsOn487()
     {
-        var bot = new IceControllingAgent(_client, _server, IcePeerPair.ServerAddress, 7);
+        using var bot = new IceControllingAgent(_client, _server, IcePeerPair.ServerAddress, 7);
         var request = new byte[IceControllingAgent.MaxRequestLength];
         Assert.True(bot.TryPollTransmit(0, request, out int requestLength));
         Assert.True(StunMessage.TryParse(request.AsSpan(0, requestLength), out StunMessage parsed));
@@ -188,7 +190,7 @@ public class IceLiteAgentTests
     [Fact]
     public void ControllingAgentIgnoresForgedOrMisdirectedResponses()
     {
-        var bot = new IceControllingAgent(_client, _server, IcePeerPair.ServerAddress, 7);
+        using var bot = new IceControllingAgent(_client, _server, IcePeerPair.ServerAddress, 7);
         var request = new byte[IceControllingAgent.MaxRequestLength];
         Assert.True(bot.TryPollTransmit(0, request, out int requestLength));
         Assert.Equal(IceInputResult.Nominated, _agent.HandleStun(request.AsSpan(0, requestLength), FirstAddress, 0, _response, out int length));
@@ -200,7 +202,7 @@ public class IceLiteAgentTests
         otherTransaction[10] ^= 1;
         bot.HandleStun(otherTransaction, IcePeerPair.ServerAddress, 0);
         Assert.False(bot.IsConnected);
-        var impostor = new IceLiteAgent(_server with { Password = "impostorimpostorimpostor" }, _client);
+        using var impostor = new IceLiteAgent(_server with { Password = "impostorimpostorimpostor" }, _client);
         impostor.HandleStun(request.AsSpan(0, requestLength), FirstAddress, 0, _response, out length);
         bot.HandleStun(_response.AsSpan(0, length), IcePeerPair.ServerAddress, 0);         // wrong MI
         Assert.False(bot.IsConnected);

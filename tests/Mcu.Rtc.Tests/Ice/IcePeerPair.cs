@@ -7,7 +7,7 @@ namespace Mcu.Rtc.Tests.Ice;
 /// A controlling client and a lite server wired together in memory on a simulated clock, with
 /// knobs to lose datagrams. Nothing here sleeps or reads a clock.
 /// </summary>
-internal sealed class IcePeerPair
+internal sealed class IcePeerPair : IDisposable
 {
     public static readonly IPEndPoint ClientAddress = new(IPAddress.Parse("192.0.2.10"), 50000);
     public static readonly IPEndPoint ServerAddress = new(IPAddress.Parse("192.0.2.1"), 3478);
@@ -38,6 +38,12 @@ internal sealed class IcePeerPair
     public List<(long TimeMs, IceInputResult Result, byte[] Response)> ServerResults { get; } = [];
     public long LastResponseDeliveredMs { get; private set; } = -1;
     public long ClientFailedAtMs { get; private set; } = -1;
+
+    public void Dispose()
+    {
+        Server.Dispose();
+        Client.Dispose();
+    }
 
     /// <summary>Runs the client's timers and the exchange until <paramref name="endMs"/>.</summary>
     public void RunUntil(long endMs)

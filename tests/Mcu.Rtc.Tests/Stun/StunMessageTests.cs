@@ -82,6 +82,23 @@ public class StunMessageTests
     }
 
     [Fact]
+    public void KeptKeyVerifiesLikeTheOneShot()
+    {
+        using var key = new StunIntegrityKey(ShortTermKey);
+        using var wrong = new StunIntegrityKey("VOkJxbRl1RmTxUk/WvJxBT"u8);
+        foreach (byte[] vector in new[] { Rfc5769Vectors.Request, Rfc5769Vectors.IPv4Response, Rfc5769Vectors.IPv6Response })
+        {
+            Assert.True(StunMessage.TryParse(vector, out StunMessage message));
+            Assert.True(message.VerifyMessageIntegrity(key));
+            Assert.True(message.VerifyMessageIntegrity(key), "the key is reusable");
+            Assert.False(message.VerifyMessageIntegrity(wrong));
+        }
+        using var longTerm = new StunIntegrityKey(Rfc5769LongTermKey("TheMatrIX"));
+        Assert.True(StunMessage.TryParse(Rfc5769Vectors.LongTermRequest, out StunMessage request));
+        Assert.True(request.VerifyMessageIntegrity(longTerm));
+    }
+
+    [Fact]
     public void AttributesAfterMessageIntegrityAreIgnored()
     {
         // Append an unauthenticated SOFTWARE after MESSAGE-INTEGRITY of §2.4 (which has no FINGERPRINT).
@@ -115,6 +132,20 @@ public class StunMessageTests
         for (int i = 0; i < 100; i++)
         {
             Assert.True(ParseAndVerify(request));
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void VerifyWithKeptKeyDoesNotAllocate()
+    {
+        using var key = new StunIntegrityKey(ShortTermKey);
+        byte[] request = Rfc5769Vectors.Request;
+        Assert.True(StunMessage.TryParse(request, out StunMessage warm) && warm.VerifyMessageIntegrity(key));
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100; i++)
+        {
+            Assert.True(StunMessage.TryParse(request, out StunMessage message) && message.VerifyMessageIntegrity(key));
         }
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }

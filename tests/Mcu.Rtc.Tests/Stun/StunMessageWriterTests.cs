@@ -28,6 +28,28 @@ public class StunMessageWriterTests
     }
 
     [Fact]
+    public void ReproducesRfc5769SampleRequestWithKeptKey()
+    {
+        using var key = new StunIntegrityKey(ShortTermKey);
+        for (int round = 0; round < 2; round++)
+        {
+            var buffer = new byte[256];
+            var writer = new StunMessageWriter(buffer, StunMethod.Binding, StunClass.Request, Rfc5769Vectors.TransactionId)
+            {
+                PaddingByte = 0x20,
+            };
+            writer.WriteSoftware("STUN test client"u8);
+            writer.WritePriority(0x6e0001ff);
+            writer.WriteIceControlled(0x932ff9b151263b36);
+            writer.WriteUsername("evtj:h6vY"u8);
+            writer.WriteMessageIntegrity(key);
+            writer.WriteFingerprint();
+
+            Assert.Equal(Rfc5769Vectors.Request, writer.Written.ToArray());
+        }
+    }
+
+    [Fact]
     public void ReproducesRfc5769IPv4Response()
     {
         byte[] written = WriteResponse(new IPEndPoint(IPAddress.Parse("192.0.2.1"), 32853));
