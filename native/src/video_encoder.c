@@ -191,6 +191,6 @@ int mcu_video_encoder_set_bitrate(mcu_video_encoder *encoder, int bitrate_kbps)
     if (encoder->codec == MCU_VIDEO_CODEC_H264)
         set_rate(encoder->context, encoder->codec, bitrate_kbps); /* libx264 reconfigures on the next frame */
     else
-        encoder->reopen_pending = 1;
+        encoder->reopen_pending = 1; /* checked: setting bit_rate on a live libvpx context is ignored */
     return 0;
 }

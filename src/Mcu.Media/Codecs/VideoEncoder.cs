@@ -47,12 +47,18 @@ public sealed class VideoEncoder : IDisposable
         }
         int result = MediaNative.VideoEncoderSendFrame(_handle, frame.Y, frame.Width, frame.U, frame.ChromaWidth,
             frame.V, frame.ChromaWidth, frame.TimestampMicros, forceKeyframe ? 1 : 0);
-        MediaCodecException.ThrowIfFailed(result, $"{Codec} encoding");
+        if (result < 0)
+        {
+            throw new MediaCodecException($"{Codec} encoding", result);
+        }
         while (true)
         {
             result = MediaNative.VideoEncoderReceivePacket(_handle, out nint data, out int size, out long pts,
                 out int keyframe);
-            MediaCodecException.ThrowIfFailed(result, $"{Codec} encoding");
+            if (result < 0)
+            {
+                throw new MediaCodecException($"{Codec} encoding", result);
+            }
             if (result == 0)
             {
                 return;
