@@ -52,8 +52,10 @@ MCU_API void mcu_video_decoder_destroy(mcu_video_decoder *decoder);
  * Returns 1 when a picture is ready (its size and timestamp are stored in
  * *width, *height, *frame_pts_micros; fetch the pixels with
  * mcu_video_decoder_copy_frame), 0 when the decoder needs more input, or a
- * negative AVERROR when the input was corrupt. The decoder stays usable after
- * an error and recovers at the next keyframe. */
+ * negative AVERROR when the input was corrupt (including H.264 input that does
+ * not begin with an Annex-B start code, which FFmpeg would silently skip). The
+ * decoder stays usable after an error and recovers at the next keyframe.
+ * Damaged pictures FFmpeg flags as concealed are reported as AVERROR_INVALIDDATA. */
 MCU_API int mcu_video_decoder_decode(mcu_video_decoder *decoder, const uint8_t *data, int size,
                                      int64_t pts_micros, int *width, int *height,
                                      int64_t *frame_pts_micros);
