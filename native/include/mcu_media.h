@@ -1,0 +1,199 @@
+/*
+ * mcu_media: the one native shim of Mcu, a thin C layer over FFmpeg 5.1
+ * (libavcodec with libvpx, libx264, libopus and the native AAC encoder;
+ * libavformat's MP4 muxer; libswscale).
+ *
+ * Conventions, for every function below:
+ *  - Every FFmpeg struct is owned by the shim. Callers see opaque handles made
+ *    by a *_create function and freed by the matching *_destroy, exactly once.
+ *    *_destroy accepts NULL.
+ *  - Functions returning int return 0 (or a documented positive count) on
+ *    success and a negative AVERROR code on failure; mcu_strerror turns the code
+ *    into text. Negative returns never leave a handle unusable unless stated.
+ *  - Buffers passed in are only read during the call; nothing keeps a pointer
+ *    to caller memory after returning. Pointers handed out by the shim are
+ *    documented with how long they stay valid.
+ *  - I420 pictures are passed as three plane pointers with their strides
+ *    (bytes per row). Chroma planes are ((w+1)/2) x ((h+1)/2).
+ *  - Timestamps are microseconds on the caller's clock.
+ *  - A handle is used by one thread at a time; different handles are independent.
+ *  - FFmpeg's own logging is silenced (AV_LOG_QUIET): errors come back as codes.
+ */
+#ifndef MCU_MEDIA_H
+#define MCU_MEDIA_H
+
+#include <stdint.h>
+
+#define MCU_API __attribute__((visibility("default")))
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- common --------------------------------------------------------------- */
+
+/* Writes av_strerror's text for `error` (a negative AVERROR) into buffer,
+ * always NUL-terminated when size > 0. */
+MCU_API void mcu_strerror(int error, char *buffer, int size);
+
+enum mcu_video_codec { MCU_VIDEO_CODEC_VP8 = 0, MCU_VIDEO_CODEC_H264 = 1 };
+
+/* ---- video decoder (video_decoder.c) --------------------------------------- */
+
+typedef struct mcu_video_decoder mcu_video_decoder;
+
+/* Creates a single-threaded, low-delay decoder for `codec` (enum mcu_video_codec).
+ * Corrupt input is reported as an error (AV_EF_EXPLODE) instead of concealed.
+ * On success stores the handle in *decoder and returns 0. */
+MCU_API int mcu_video_decoder_create(int codec, mcu_video_decoder **decoder);
+MCU_API void mcu_video_decoder_destroy(mcu_video_decoder *decoder);
+
+/* Decodes one complete frame (a VP8 frame, or an H.264 access unit in Annex-B).
+ * Returns 1 when a picture is ready (its size and timestamp are stored in
+ * *width, *height, *frame_pts_micros; fetch the pixels with
+ * mcu_video_decoder_copy_frame), 0 when the decoder needs more input, or a
+ * negative AVERROR when the input was corrupt (including H.264 input that does
+ * not begin with an Annex-B start code, which FFmpeg would silently skip). The
+ * decoder stays usable after an error and recovers at the next keyframe.
+ * Damaged pictures FFmpeg flags as concealed are reported as AVERROR_INVALIDDATA. */
+MCU_API int mcu_video_decoder_decode(mcu_video_decoder *decoder, const uint8_t *data, int size,
+                                     int64_t pts_micros, int *width, int *height,
+                                     int64_t *frame_pts_micros);
+
+/* Copies the picture of the last decode that returned 1 into caller planes,
+ * which must hold at least width x height (luma) and the chroma sizes above.
+ * Returns 0, or AVERROR(EINVAL) when there is no picture. */
+MCU_API int mcu_video_decoder_copy_frame(mcu_video_decoder *decoder,
+                                         uint8_t *y, int y_stride,
+                                         uint8_t *u, int u_stride,
+                                         uint8_t *v, int v_stride);
+
+/* ---- video encoder (video_encoder.c) --------------------------------------- */
+
+typedef struct mcu_video_encoder mcu_video_encoder;
+
+/* Creates a real-time encoder for I420 input of width x height.
+ * VP8: libvpx, deadline realtime, cpu-used 8, error resilient, no lag, CBR,
+ *      keyframe at most every 3000 frames.
+ * H.264: libx264, preset veryfast, tune zerolatency, constrained baseline,
+ *      Annex-B with SPS/PPS repeated before every IDR, VBV of one second.
+ * Single-threaded: an MCU runs many encoders side by side.
+ * Returns 0 and stores the handle, or a negative AVERROR. */
+MCU_API int mcu_video_encoder_create(int codec, int width, int height, int frames_per_second,
+                                     int bitrate_kbps, mcu_video_encoder **encoder);
+MCU_API void mcu_video_encoder_destroy(mcu_video_encoder *encoder);
+
+/* Submits one picture of the size given at creation (copied before returning).
+ * force_keyframe != 0 makes it a keyframe (an IDR for H.264). Then drain the
+ * output with mcu_video_encoder_receive_packet until it returns 0. */
+MCU_API int mcu_video_encoder_send_frame(mcu_video_encoder *encoder,
+                                         const uint8_t *y, int y_stride,
+                                         const uint8_t *u, int u_stride,
+                                         const uint8_t *v, int v_stride,
+                                         int64_t pts_micros, int force_keyframe);
+
+/* Returns 1 with the next encoded packet in *data / *size (owned by the shim,
+ * valid until the next call on this encoder), its timestamp and whether it is a
+ * keyframe; 0 when no packet is pending; or a negative AVERROR. */
+MCU_API int mcu_video_encoder_receive_packet(mcu_video_encoder *encoder, const uint8_t **data,
+                                             int *size, int64_t *pts_micros, int *keyframe);
+
+/* Changes the target bitrate from the next frame on. H.264 reconfigures x264
+ * in place. VP8 (FFmpeg 5.1's libvpx wrapper cannot retarget) reopens the
+ * encoder, so the next frame is a keyframe. Returns 0 or a negative AVERROR. */
+MCU_API int mcu_video_encoder_set_bitrate(mcu_video_encoder *encoder, int bitrate_kbps);
+
+/* ---- audio (audio_codec.c) ------------------------------------------------- */
+
+typedef struct mcu_opus_decoder mcu_opus_decoder;
+typedef struct mcu_opus_encoder mcu_opus_encoder;
+typedef struct mcu_aac_encoder mcu_aac_encoder;
+
+/* libopus decoder, 48 kHz mono 16-bit output. */
+MCU_API int mcu_opus_decoder_create(mcu_opus_decoder **decoder);
+MCU_API void mcu_opus_decoder_destroy(mcu_opus_decoder *decoder);
+
+/* Decodes one packet into pcm (capacity in samples; 5760 covers Opus' longest
+ * 120 ms packet). data == NULL or size == 0 asks for packet loss concealment of
+ * one 20 ms frame. Returns the number of samples written or a negative AVERROR
+ * (AVERROR(ENOSPC) if capacity is too small). */
+MCU_API int mcu_opus_decoder_decode(mcu_opus_decoder *decoder, const uint8_t *data, int size,
+                                    int16_t *pcm, int capacity);
+
+/* libopus encoder: 48 kHz mono 16-bit input in 20 ms frames, VBR, VoIP
+ * application, in-band FEC tuned for 10 % loss. bitrate in bits per second. */
+MCU_API int mcu_opus_encoder_create(int bitrate_bps, mcu_opus_encoder **encoder);
+MCU_API void mcu_opus_encoder_destroy(mcu_opus_encoder *encoder);
+
+/* Encodes exactly 960 samples. Returns the packet length written to out, or a
+ * negative AVERROR (AVERROR(ENOSPC) if capacity is too small). */
+MCU_API int mcu_opus_encoder_encode(mcu_opus_encoder *encoder, const int16_t *pcm, int samples,
+                                    uint8_t *out, int capacity);
+
+/* FFmpeg's native AAC-LC encoder, 48 kHz mono 16-bit input in 1024-sample
+ * frames. bitrate in bits per second. */
+MCU_API int mcu_aac_encoder_create(int bitrate_bps, mcu_aac_encoder **encoder);
+MCU_API void mcu_aac_encoder_destroy(mcu_aac_encoder *encoder);
+
+/* The AudioSpecificConfig (for an MP4 'esds'), owned by the encoder and valid
+ * until destroy. Returns 0. */
+MCU_API int mcu_aac_encoder_get_config(mcu_aac_encoder *encoder, const uint8_t **data, int *size);
+
+/* Submits exactly 1024 samples, or samples == 0 to flush at the end. Then drain
+ * with mcu_aac_encoder_receive_packet. */
+MCU_API int mcu_aac_encoder_send(mcu_aac_encoder *encoder, const int16_t *pcm, int samples,
+                                 int64_t pts_micros);
+
+/* Same contract as mcu_video_encoder_receive_packet (raw AAC, no ADTS header). */
+MCU_API int mcu_aac_encoder_receive_packet(mcu_aac_encoder *encoder, const uint8_t **data,
+                                           int *size, int64_t *pts_micros);
+
+/* ---- scaler (scaler.c) ----------------------------------------------------- */
+
+typedef struct mcu_scaler mcu_scaler;
+
+/* Bilinear I420 -> I420 resize from src_w x src_h to dst_w x dst_h. */
+MCU_API int mcu_scaler_create(int src_w, int src_h, int dst_w, int dst_h, mcu_scaler **scaler);
+MCU_API void mcu_scaler_destroy(mcu_scaler *scaler);
+MCU_API int mcu_scaler_scale(mcu_scaler *scaler,
+                             const uint8_t *src_y, int src_y_stride,
+                             const uint8_t *src_u, int src_u_stride,
+                             const uint8_t *src_v, int src_v_stride,
+                             uint8_t *dst_y, int dst_y_stride,
+                             uint8_t *dst_u, int dst_u_stride,
+                             uint8_t *dst_v, int dst_v_stride);
+
+/* ---- fragmented MP4 recording (mp4_writer.c) ------------------------------- */
+
+typedef struct mcu_mp4_writer mcu_mp4_writer;
+
+/* Opens `path` (UTF-8) for writing a fragmented MP4 (frag_keyframe, empty_moov,
+ * default_base_moof) with one H.264 track of width x height and one AAC track
+ * (48 kHz mono, encoded inside from PCM). Fails with the open error, e.g.
+ * AVERROR(EACCES) or AVERROR(ENOENT), before anything is allocated for the caller. */
+MCU_API int mcu_mp4_writer_create(const char *path, int width, int height, int audio_bitrate_bps,
+                                  mcu_mp4_writer **writer);
+
+/* Adds one H.264 access unit in Annex-B. The file starts at the first keyframe
+ * carrying SPS and PPS (which become the 'avcC'); earlier video and audio are
+ * dropped. Timestamps must increase; they are shifted so the file starts at 0. */
+MCU_API int mcu_mp4_writer_write_video(mcu_mp4_writer *writer, const uint8_t *annexb, int size,
+                                       int64_t pts_micros, int keyframe);
+
+/* Adds 48 kHz mono PCM of any length. Audio is assumed continuous: pts_micros
+ * of the first accepted call anchors the track, later samples follow on. */
+MCU_API int mcu_mp4_writer_write_audio(mcu_mp4_writer *writer, const int16_t *pcm, int samples,
+                                       int64_t pts_micros);
+
+/* Flushes the AAC encoder, writes the last fragment and the trailer, closes the
+ * file. Later writes fail with AVERROR(EINVAL). Returns 0 or the first error. */
+MCU_API int mcu_mp4_writer_finish(mcu_mp4_writer *writer);
+
+/* Finishes (if not done yet, ignoring errors) and frees the writer. */
+MCU_API void mcu_mp4_writer_destroy(mcu_mp4_writer *writer);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MCU_MEDIA_H */

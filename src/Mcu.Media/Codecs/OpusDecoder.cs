@@ -1,0 +1,52 @@
+using Mcu.Media.Frames;
+using Mcu.Media.Interop;
+
+namespace Mcu.Media.Codecs;
+
+/// <summary>
+/// libopus decoder producing 48 kHz mono 16-bit PCM. Bad packets return a negative
+/// value, never throw. One thread at a time.
+/// </summary>
+public sealed class OpusDecoder : IDisposable
+{
+    /// <summary>Samples in the longest Opus packet (120 ms at 48 kHz).</summary>
+    public const int MaxSamplesPerPacket = 5760;
+
+    private readonly OpusDecoderHandle _handle;
+
+    public OpusDecoder()
+    {
+        MediaCodecException.ThrowIfFailed(MediaNative.OpusDecoderCreate(out _handle), "Creating the Opus decoder");
+    }
+
+    /// <summary>
+    /// Decodes one packet into <paramref name="pcm"/>. Returns the samples written
+    /// (960 for a 20 ms packet) or a negative FFmpeg error for a bad packet or a
+    /// too small <paramref name="pcm"/>.
+    /// </summary>
+    public int Decode(ReadOnlySpan<byte> packet, Span<short> pcm)
+    {
+        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        if (packet.IsEmpty)
+        {
+            return DecodeLost(pcm);
+        }
+        return MediaNative.OpusDecoderDecode(_handle, packet, packet.Length, pcm, pcm.Length);
+    }
+
+    /// <summary>
+    /// Packet loss concealment: synthesizes one 20 ms frame (960 samples) continuing
+    /// the last decoded audio. Returns the samples written or a negative error.
+    /// </summary>
+    public int DecodeLost(Span<short> pcm)
+    {
+        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        if (pcm.Length < AudioFormat.SamplesPerFrame)
+        {
+            throw new ArgumentException($"Concealment writes {AudioFormat.SamplesPerFrame} samples", nameof(pcm));
+        }
+        return MediaNative.OpusDecoderDecode(_handle, ReadOnlySpan<byte>.Empty, 0, pcm, pcm.Length);
+    }
+
+    public void Dispose() => _handle.Dispose();
+}

@@ -1,0 +1,80 @@
+using System.Runtime.InteropServices;
+
+namespace Mcu.Media.Interop;
+
+/// <summary>Owns one <c>mcu_opus_decoder</c>.</summary>
+internal sealed class OpusDecoderHandle : SafeHandle
+{
+    public OpusDecoderHandle() : base(0, ownsHandle: true) { }
+    public override bool IsInvalid => handle == 0;
+    protected override bool ReleaseHandle()
+    {
+        MediaNative.OpusDecoderDestroy(handle);
+        return true;
+    }
+}
+
+/// <summary>Owns one <c>mcu_opus_encoder</c>.</summary>
+internal sealed class OpusEncoderHandle : SafeHandle
+{
+    public OpusEncoderHandle() : base(0, ownsHandle: true) { }
+    public override bool IsInvalid => handle == 0;
+    protected override bool ReleaseHandle()
+    {
+        MediaNative.OpusEncoderDestroy(handle);
+        return true;
+    }
+}
+
+/// <summary>Owns one <c>mcu_aac_encoder</c>.</summary>
+internal sealed class AacEncoderHandle : SafeHandle
+{
+    public AacEncoderHandle() : base(0, ownsHandle: true) { }
+    public override bool IsInvalid => handle == 0;
+    protected override bool ReleaseHandle()
+    {
+        MediaNative.AacEncoderDestroy(handle);
+        return true;
+    }
+}
+
+internal static partial class MediaNative
+{
+    [LibraryImport(Library, EntryPoint = "mcu_opus_decoder_create")]
+    public static partial int OpusDecoderCreate(out OpusDecoderHandle decoder);
+
+    [LibraryImport(Library, EntryPoint = "mcu_opus_decoder_destroy")]
+    public static partial void OpusDecoderDestroy(nint decoder);
+
+    /// <summary>An empty <paramref name="data"/> asks for concealment of one lost 20 ms frame.</summary>
+    [LibraryImport(Library, EntryPoint = "mcu_opus_decoder_decode")]
+    public static partial int OpusDecoderDecode(OpusDecoderHandle decoder, ReadOnlySpan<byte> data, int size,
+        Span<short> pcm, int capacity);
+
+    [LibraryImport(Library, EntryPoint = "mcu_opus_encoder_create")]
+    public static partial int OpusEncoderCreate(int bitrateBps, out OpusEncoderHandle encoder);
+
+    [LibraryImport(Library, EntryPoint = "mcu_opus_encoder_destroy")]
+    public static partial void OpusEncoderDestroy(nint encoder);
+
+    [LibraryImport(Library, EntryPoint = "mcu_opus_encoder_encode")]
+    public static partial int OpusEncoderEncode(OpusEncoderHandle encoder, ReadOnlySpan<short> pcm, int samples,
+        Span<byte> destination, int capacity);
+
+    [LibraryImport(Library, EntryPoint = "mcu_aac_encoder_create")]
+    public static partial int AacEncoderCreate(int bitrateBps, out AacEncoderHandle encoder);
+
+    [LibraryImport(Library, EntryPoint = "mcu_aac_encoder_destroy")]
+    public static partial void AacEncoderDestroy(nint encoder);
+
+    [LibraryImport(Library, EntryPoint = "mcu_aac_encoder_get_config")]
+    public static partial int AacEncoderGetConfig(AacEncoderHandle encoder, out nint data, out int size);
+
+    [LibraryImport(Library, EntryPoint = "mcu_aac_encoder_send")]
+    public static partial int AacEncoderSend(AacEncoderHandle encoder, ReadOnlySpan<short> pcm, int samples,
+        long ptsMicros);
+
+    [LibraryImport(Library, EntryPoint = "mcu_aac_encoder_receive_packet")]
+    public static partial int AacEncoderReceivePacket(AacEncoderHandle encoder, out nint data, out int size,
+        out long ptsMicros);
+}
