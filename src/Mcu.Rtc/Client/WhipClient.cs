@@ -1,0 +1,145 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Mcu.Rtc.Dtls;
+using Mcu.Rtc.Ice;
+using Mcu.Rtc.Peer;
+using Mcu.Rtc.Sdp;
+using Mcu.Rtc.Transport;
+
+namespace Mcu.Rtc.Client;
+
+/// <summary>
+/// The client role over WHIP/WHEP (RFC 9725): our own stack joining a server the way a
+/// browser does — an offer over HTTP, then ICE (controlling), DTLS (client) and SRTP on a
+/// UDP socket of its own bound to 127.0.0.1 (or what <see cref="WhipClientOptions.Bind"/>
+/// says). Tests and load bots use it; media goes through <see cref="Connection"/>.
+/// </summary>
+public sealed class WhipClient : IAsyncDisposable
+{
+    private readonly HttpClient _http;
+    private readonly UdpTransport _transport;
+
+    private WhipClient(HttpClient http, UdpTransport transport, RtcConnection connection, SdpAnswer answer, Uri resource, OfferOptions offer)
+    {
+        _http = http;
+        _transport = transport;
+        Connection = connection;
+        Answer = answer;
+        Resource = resource;
+        AudioSsrc = offer.AudioSsrc;
+        VideoSsrc = offer.VideoSsrc;
+    }
+
+    public RtcConnection Connection { get; }
+
+    /// <summary>What was agreed: payload types, feedback, the server's SSRCs.</summary>
+    public SdpAnswer Answer { get; }
+
+    /// <summary>The session's URL (the Location); DELETE on it leaves.</summary>
+    public Uri Resource { get; }
+
+    public uint AudioSsrc { get; }
+
+    public uint VideoSsrc { get; }
+
+    public TransportCounters Counters => _transport.Counters;
+
+    /// <summary>POSTs an offer to <paramref name="endpoint"/> and starts connecting to the answer's first UDP candidate.</summary>
+    public static async Task<WhipClient> ConnectAsync(HttpClient http, Uri endpoint, IRtcConnectionHandler handler,
+        WhipClientOptions? options = null, CancellationToken ct = default)
+    {
+        options ??= new WhipClientOptions();
+        var certificate = options.Certificate ?? DtlsCertificate.Generate();
+        var ice = IceCredentials.Generate();
+        var streams = LocalStreams.Create();
+        var offer = new OfferOptions
+        {
+            IceUfrag = ice.Ufrag,
+            IcePassword = ice.Password,
+            Fingerprint = new SdpFingerprint("sha-256", certificate.Sha256Fingerprint),
+            AudioSsrc = streams.AudioSsrc,
+            VideoSsrc = streams.VideoSsrc,
+            Cname = streams.Cname,
+            StreamId = streams.StreamId,
+            VideoCodec = options.VideoCodec,
+            Direction = options.Direction,
+        };
+        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
+        {
+            Content = new StringContent(SdpOfferBuilder.Create(offer), Encoding.UTF8),
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/sdp");
+        if (options.BearerToken is { } token)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+        using var response = await http.SendAsync(request, ct);
+        string body = await response.Content.ReadAsStringAsync(ct);
+        if (response.StatusCode != HttpStatusCode.Created)
+        {
+            throw new WhipException((int)response.StatusCode, body);
+        }
+        var location = response.Headers.Location ?? throw new WhipException(201, "the answer has no Location");
+        var answer = SdpOfferReader.ReadAnswer(SessionDescription.Parse(body), offer);
+        var candidate = answer.RemoteCandidates.Where(c => c.IsUdp).Select(c => c.EndPoint).FirstOrDefault(e => e is not null)
+            ?? throw new WhipException(201, "the answer has no UDP candidate with an IP address");
+
+        var transport = new UdpTransport(options.Bind ?? new IPEndPoint(IPAddress.Loopback, 0));
+        try
+        {
+            var peer = new PeerConnection(new PeerConnectionOptions
+            {
+                Role = PeerRole.Client,
+                LocalIce = ice,
+                RemoteIce = new IceCredentials(answer.RemoteIceUfrag, answer.RemoteIcePassword),
+                Certificate = certificate,
+                RemoteFingerprint = answer.RemoteFingerprint.Value,
+                DtlsRole = answer.LocalSetup == SdpSetup.Passive ? DtlsRole.Server : DtlsRole.Client,
+                RemoteCandidate = candidate,
+            });
+            var connection = transport.Add(peer, handler);
+            return new WhipClient(http, transport, connection, answer, new Uri(endpoint, location), offer);
+        }
+        catch
+        {
+            transport.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Leaves: DELETE on the resource, then closes the connection.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            using var response = await _http.DeleteAsync(Resource);
+        }
+        catch (HttpRequestException)
+        {
+            // The server may be gone already; the connection closes either way.
+        }
+        _transport.Dispose();
+    }
+}
+
+public sealed class WhipClientOptions
+{
+    public CodecKind VideoCodec { get; init; } = CodecKind.Vp8;
+
+    public SdpDirection Direction { get; init; } = SdpDirection.SendRecv;
+
+    public DtlsCertificate? Certificate { get; init; }
+
+    public string? BearerToken { get; init; }
+
+    /// <summary>Local UDP address; default 127.0.0.1 with any port.</summary>
+    public IPEndPoint? Bind { get; init; }
+}
+
+public sealed class WhipException(int status, string body) : Exception($"WHIP answered {status}: {body}")
+{
+    public int Status { get; } = status;
+
+    public string Body { get; } = body;
+}

@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Logging;
+
+namespace Mcu.Rtc.Transport;
+
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Information, "UDP transport listening on {EndPoint}")]
+    public static partial void Listening(ILogger logger, System.Net.EndPoint endPoint);
+
+    [LoggerMessage(2, LogLevel.Information, "Peer {Ufrag} is {State}{Reason}")]
+    public static partial void PeerState(ILogger logger, string ufrag, Peer.PeerState state, string reason);
+
+    [LoggerMessage(3, LogLevel.Warning, "UDP receive failed")]
+    public static partial void ReceiveFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(4, LogLevel.Error, "A connection handler threw; the datagram was dropped")]
+    public static partial void HandlerFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(5, LogLevel.Debug, "UDP send to {EndPoint} failed: {Error}")]
+    public static partial void SendFailed(ILogger logger, string endPoint, System.Net.Sockets.SocketError error);
+}

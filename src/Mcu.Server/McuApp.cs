@@ -1,0 +1,50 @@
+using Mcu.Server.Echo;
+using Mcu.Server.Rtc;
+
+namespace Mcu.Server;
+
+/// <summary>Builds the server; Program runs it, tests start it in-process on 127.0.0.1.</summary>
+public static class McuApp
+{
+    public const string DefaultUrl = "http://127.0.0.1:8080";
+
+    public static WebApplication Build(string[] args)
+    {
+        // The content root is the app's folder, so the pages (wwwroot) are found wherever it is started from.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+        builder.Services.Configure<McuOptions>(builder.Configuration.GetSection(McuOptions.Section));
+        builder.Services.AddSingleton<RtcHost>();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy => policy
+            .AllowAnyOrigin().AllowAnyHeader().AllowAnyMethod()
+            .WithExposedHeaders("Location", "ETag", "Link")));
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseCors();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapEchoEndpoints();
+
+        // Open the media socket at start-up, not on the first offer, so a bad port fails fast.
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var host = app.Services.GetRequiredService<RtcHost>();
+            foreach (var url in app.Urls)
+            {
+                Console.WriteLine($"Mcu is running: open {url}/ (media on UDP {host.Transport.LocalEndPoint})");
+            }
+        });
+        return app;
+    }
+}

@@ -1,0 +1,25 @@
+namespace Mcu.Server;
+
+/// <summary>The "Mcu" configuration section (also <c>Mcu__Name</c> environment variables).</summary>
+public sealed class McuOptions
+{
+    public const string Section = "Mcu";
+
+    /// <summary>Address the media UDP socket binds to.</summary>
+    public string UdpBind { get; set; } = "127.0.0.1";
+
+    /// <summary>The one UDP port all participants' media uses; 0 picks a free one.</summary>
+    public int UdpPort { get; set; } = 50000;
+
+    /// <summary>Address put in ICE candidates when clients reach us through NAT/Docker; default: the bound address.</summary>
+    public string? PublicIp { get; set; }
+
+    /// <summary>Folder for recordings (created on demand).</summary>
+    public string RecordingsPath { get; set; } = "recordings";
+
+    /// <summary>PostgreSQL connection string for Hangfire; empty means in-memory storage.</summary>
+    public string? StorageConnectionString { get; set; }
+
+    /// <summary>Bearer key for the admin API; generated and printed at start-up when empty.</summary>
+    public string? AdminKey { get; set; }
+}

@@ -1,0 +1,92 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+using Mcu.Rtc.Dtls;
+using Mcu.Rtc.Ice;
+using Mcu.Rtc.Peer;
+using Mcu.Rtc.Sdp;
+using Mcu.Rtc.Transport;
+using Microsoft.Extensions.Options;
+
+namespace Mcu.Server.Rtc;
+
+/// <summary>
+/// The server's media endpoint: one UDP transport and one DTLS certificate shared by
+/// every participant, and the offer → answer → connection step every WHIP/WHEP
+/// resource goes through.
+/// </summary>
+public sealed class RtcHost : IDisposable
+{
+    private readonly DtlsCertificate _certificate = DtlsCertificate.Generate();
+    private readonly IReadOnlyList<IPEndPoint> _candidates;
+
+    public RtcHost(IOptions<McuOptions> options, ILogger<UdpTransport> logger)
+    {
+        var o = options.Value;
+        var bind = new IPEndPoint(IPAddress.Parse(o.UdpBind), o.UdpPort);
+        Transport = new UdpTransport(bind, TimeProvider.System, logger);
+        _candidates = CandidateAddresses(o, Transport.LocalEndPoint);
+    }
+
+    public UdpTransport Transport { get; }
+
+    public IReadOnlyList<IPEndPoint> Candidates => _candidates;
+
+    /// <summary>
+    /// Answers <paramref name="offerSdp"/> and starts a connection whose media goes to the
+    /// handler <paramref name="createHandler"/> makes from the negotiated answer.
+    /// Throws <see cref="SdpParseException"/> or <see cref="SdpNegotiationException"/>.
+    /// </summary>
+    public (RtcConnection Connection, SdpAnswer Answer) Accept(string offerSdp, bool receiveMedia,
+        Func<SdpAnswer, LocalStreams, IRtcConnectionHandler> createHandler)
+    {
+        var offer = SessionDescription.Parse(offerSdp);
+        var ice = IceCredentials.Generate();
+        var streams = LocalStreams.Create();
+        var answer = SdpAnswerBuilder.Create(offer, new AnswerOptions
+        {
+            IceUfrag = ice.Ufrag,
+            IcePassword = ice.Password,
+            Fingerprint = new SdpFingerprint("sha-256", _certificate.Sha256Fingerprint),
+            Candidates = _candidates,
+            AudioSsrc = streams.AudioSsrc,
+            VideoSsrc = streams.VideoSsrc,
+            Cname = streams.Cname,
+            StreamId = streams.StreamId,
+            ReceiveMedia = receiveMedia,
+        });
+        var peer = new PeerConnection(new PeerConnectionOptions
+        {
+            Role = PeerRole.Server,
+            LocalIce = ice,
+            RemoteIce = new IceCredentials(answer.RemoteIceUfrag, answer.RemoteIcePassword),
+            Certificate = _certificate,
+            RemoteFingerprint = answer.RemoteFingerprint.Value,
+            // We answer passive unless the offer insists on being passive itself.
+            DtlsRole = answer.RemoteSetup == SdpSetup.Passive ? DtlsRole.Client : DtlsRole.Server,
+        });
+        var handler = createHandler(answer, streams);
+        return (Transport.Add(peer, handler), answer);
+    }
+
+    public void Dispose() => Transport.Dispose();
+
+    private static IReadOnlyList<IPEndPoint> CandidateAddresses(McuOptions o, IPEndPoint local)
+    {
+        if (!string.IsNullOrWhiteSpace(o.PublicIp))
+        {
+            return [new IPEndPoint(IPAddress.Parse(o.PublicIp), local.Port)];
+        }
+        if (!local.Address.Equals(IPAddress.Any))
+        {
+            return [local];
+        }
+        // Bound to every interface: offer each IPv4 address the machine has.
+        return NetworkInterface.GetAllNetworkInterfaces()
+            .Where(n => n.OperationalStatus == OperationalStatus.Up)
+            .SelectMany(n => n.GetIPProperties().UnicastAddresses)
+            .Where(a => a.Address.AddressFamily == AddressFamily.InterNetwork)
+            .Select(a => new IPEndPoint(a.Address, local.Port))
+            .ToList();
+    }
+}

@@ -1,0 +1,107 @@
+// The echo page: WHIP to /api/echo/whip and play back what comes back.
+// ?source=synthetic sends a canvas of one colour (?color=#rrggbb) and a sine tone (?tone=Hz)
+// instead of the camera and microphone; tests use it and read window.mcuEcho.
+'use strict';
+
+const params = new URLSearchParams(location.search);
+const statusEl = document.getElementById('status');
+const remoteVideo = document.getElementById('remote');
+const remoteAudio = document.getElementById('remoteAudio');
+let pc = null, resource = null, analyser = null, audioContext = null;
+const probe = document.createElement('canvas');
+
+function setStatus(text) { statusEl.textContent = text; }
+
+function syntheticStream(color, toneHz) {
+  const canvas = document.createElement('canvas');
+  canvas.width = 320; canvas.height = 240;
+  const g = canvas.getContext('2d');
+  // Repaint continuously: a canvas track only produces frames when the canvas changes.
+  setInterval(() => { g.fillStyle = color; g.fillRect(0, 0, canvas.width, canvas.height); }, 33);
+  const stream = canvas.captureStream(30);
+  audioContext = audioContext || new AudioContext({ sampleRate: 48000 });
+  const osc = audioContext.createOscillator();
+  osc.frequency.value = toneHz;
+  const gain = audioContext.createGain(); gain.gain.value = 0.5;
+  const dest = audioContext.createMediaStreamDestination();
+  osc.connect(gain).connect(dest); osc.start();
+  stream.addTrack(dest.stream.getAudioTracks()[0]);
+  return stream;
+}
+
+function iceGatheringComplete(peer) {
+  if (peer.iceGatheringState === 'complete') return Promise.resolve();
+  return new Promise(resolve => {
+    const check = () => { if (peer.iceGatheringState === 'complete') resolve(); };
+    peer.addEventListener('icegatheringstatechange', check);
+    setTimeout(resolve, 2000); // host candidates are enough; don't wait for a STUN server we don't use
+  });
+}
+
+async function start() {
+  const local = params.get('source') === 'synthetic'
+    ? syntheticStream(params.get('color') || '#dc2828', Number(params.get('tone') || 1000))
+    : await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 360 } });
+  pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle' });
+  for (const track of local.getTracks()) pc.addTransceiver(track, { direction: 'sendrecv', streams: [local] });
+  pc.ontrack = event => {
+    const stream = event.streams[0] || new MediaStream([event.track]);
+    if (event.track.kind === 'video') remoteVideo.srcObject = stream;
+    else {
+      remoteAudio.srcObject = stream;
+      audioContext = audioContext || new AudioContext({ sampleRate: 48000 });
+      analyser = audioContext.createAnalyser();
+      analyser.fftSize = 4096;
+      audioContext.createMediaStreamSource(new MediaStream([event.track])).connect(analyser);
+    }
+  };
+  pc.onconnectionstatechange = () => setStatus(pc.connectionState);
+  await pc.setLocalDescription(await pc.createOffer());
+  await iceGatheringComplete(pc);
+  const response = await fetch('/api/echo/whip', {
+    method: 'POST', headers: { 'Content-Type': 'application/sdp' }, body: pc.localDescription.sdp });
+  if (response.status !== 201) throw new Error(`WHIP answered ${response.status}: ${await response.text()}`);
+  resource = new URL(response.headers.get('Location'), location.href).href;
+  await pc.setRemoteDescription({ type: 'answer', sdp: await response.text() });
+  document.getElementById('stop').disabled = false;
+}
+
+async function stop() {
+  if (resource) await fetch(resource, { method: 'DELETE' });
+  if (pc) pc.close();
+  pc = null; resource = null;
+  setStatus('stopped');
+}
+
+// What the page decoded, for people (the video) and for tests (these functions).
+window.mcuEcho = {
+  start, stop,
+  connectionState: () => pc ? pc.connectionState : 'none',
+  centerPixel() {
+    if (remoteVideo.videoWidth === 0) return null;
+    probe.width = remoteVideo.videoWidth; probe.height = remoteVideo.videoHeight;
+    const g = probe.getContext('2d');
+    g.drawImage(remoteVideo, 0, 0);
+    const d = g.getImageData(probe.width >> 1, probe.height >> 1, 1, 1).data;
+    return [d[0], d[1], d[2]];
+  },
+  async inboundStats() {
+    const result = {};
+    if (!pc) return result;
+    (await pc.getStats()).forEach(s => {
+      if (s.type === 'inbound-rtp') result[s.kind] = { packetsReceived: s.packetsReceived, framesDecoded: s.framesDecoded || 0, bytesReceived: s.bytesReceived };
+    });
+    return result;
+  },
+  audioPeak() {
+    if (!analyser) return null;
+    const bins = new Float32Array(analyser.frequencyBinCount);
+    analyser.getFloatFrequencyData(bins);
+    let best = 0;
+    for (let i = 1; i < bins.length; i++) if (bins[i] > bins[best]) best = i;
+    return { hz: best * audioContext.sampleRate / analyser.fftSize, db: bins[best] };
+  },
+};
+
+document.getElementById('start').onclick = () => start().catch(e => setStatus('error: ' + e.message));
+document.getElementById('stop').onclick = () => stop();

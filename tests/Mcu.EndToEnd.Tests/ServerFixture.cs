@@ -1,0 +1,37 @@
+using Mcu.Server;
+using Microsoft.AspNetCore.Builder;
+
+namespace Mcu.EndToEnd.Tests;
+
+/// <summary>A real Mcu server (Kestrel + UDP) on 127.0.0.1 with free ports, started once per test class.</summary>
+public sealed class ServerFixture : IAsyncLifetime
+{
+    private WebApplication? _app;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public IServiceProvider Services => _app!.Services;
+
+    public HttpClient CreateClient() => new() { BaseAddress = BaseAddress };
+
+    public async Task InitializeAsync()
+    {
+        _app = McuApp.Build([
+            "--urls=http://127.0.0.1:0",
+            "--Mcu:UdpBind=127.0.0.1",
+            "--Mcu:UdpPort=0",
+            "--Logging:LogLevel:Default=Warning",
+        ]);
+        await _app.StartAsync();
+        BaseAddress = new Uri(_app.Urls.First());
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+    }
+}
