@@ -21,6 +21,7 @@ public sealed class Compositor : IDisposable
     private readonly Dictionary<(string Name, int Width, int Height), TileImage> _placeholders = new();
     private readonly Dictionary<(string Name, int Width, int Height, bool Speaker), TileOverlay> _overlays = new();
     private int[] _drawOrder = new int[32];
+    private byte[] _rowBuffer = new byte[4096];
     private long _frameNumber;
     private bool _disposed;
 
@@ -91,7 +92,7 @@ public sealed class Compositor : IDisposable
     private void DrawTile(in CanvasPlanes canvas, TileRect tile, FitMode fit, CompositorSource source)
     {
         string name = source.DisplayName ?? "";
-        if (source.Frame is { Width: >= 2, Height: >= 2 } frame)
+        if (source.Frame is { } frame && frame.ChromaWidth >= PlaneScaler.MinSourceSize && frame.ChromaHeight >= PlaneScaler.MinSourceSize)
         {
             DrawFrame(canvas, tile, fit, frame);
         }
@@ -138,9 +139,14 @@ public sealed class Compositor : IDisposable
         var content = fitted.Content;
         var luma = MapFor(fitted.Luma);
         var chroma = MapFor(fitted.Chroma);
-        PlaneScaler.Scale(frame.Y, frame.Width, luma, canvas.Y, canvas.Width, content.X, content.Y);
-        PlaneScaler.Scale(frame.U, frame.ChromaWidth, chroma, canvas.U, canvas.ChromaWidth, content.X / 2, content.Y / 2);
-        PlaneScaler.Scale(frame.V, frame.ChromaWidth, chroma, canvas.V, canvas.ChromaWidth, content.X / 2, content.Y / 2);
+        if (_rowBuffer.Length < luma.ColumnSpan)
+        {
+            _rowBuffer = new byte[luma.ColumnSpan];
+        }
+
+        PlaneScaler.Scale(frame.Y, frame.Width, luma, canvas.Y, canvas.Width, content.X, content.Y, _rowBuffer);
+        PlaneScaler.Scale(frame.U, frame.ChromaWidth, chroma, canvas.U, canvas.ChromaWidth, content.X / 2, content.Y / 2, _rowBuffer);
+        PlaneScaler.Scale(frame.V, frame.ChromaWidth, chroma, canvas.V, canvas.ChromaWidth, content.X / 2, content.Y / 2, _rowBuffer);
     }
 
     private void DrawBorder(in CanvasPlanes canvas, TileRect tile)

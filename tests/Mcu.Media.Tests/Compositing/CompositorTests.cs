@@ -213,6 +213,31 @@ public class CompositorTests
     }
 
     [Fact]
+    public void NameLabel_IsDrawnAtTheBottomLeftOnly()
+    {
+        using var compositor = new Compositor(1280, 720);
+        var output = VideoFrame.Create(1280, 720);
+        compositor.Compose([new LayoutRegion(0, 0, 1, 1)], [Source("Alice Example", Solid(1280, 720, Green))], output);
+
+        byte green = Bt601.FromArgb(Green).Y;
+        int dark = 0, bright = 0;
+        for (int y = 640; y < 716; y++)
+        {
+            for (int x = 4; x < 400; x++)
+            {
+                int luma = output.Y[y * 1280 + x];
+                dark += luma < green - 40 ? 1 : 0;
+                bright += luma > 200 ? 1 : 0;
+            }
+        }
+
+        Assert.True(dark > 1000, $"label box: {dark} darkened pixels");
+        Assert.True(bright > 100, $"label text: {bright} white pixels");
+        AssertColour(output, 1000, 680, Green); // bottom right: untouched
+        AssertColour(output, 100, 100, Green);
+    }
+
+    [Fact]
     public void SteadyStateComposeAllocatesNothing()
     {
         using var compositor = new Compositor(1280, 720);
