@@ -21,7 +21,7 @@ public sealed class Compositor : IDisposable
     private readonly Dictionary<(string Name, int Width, int Height), TileImage> _placeholders = new();
     private readonly Dictionary<(string Name, int Width, int Height, bool Speaker), TileOverlay> _overlays = new();
     private int[] _drawOrder = new int[32];
-    private byte[] _rowBuffer = new byte[4096];
+    private byte[] _line = new byte[4096];
     private long _frameNumber;
     private bool _disposed;
 
@@ -139,14 +139,14 @@ public sealed class Compositor : IDisposable
         var content = fitted.Content;
         var luma = MapFor(fitted.Luma);
         var chroma = MapFor(fitted.Chroma);
-        if (_rowBuffer.Length < luma.ColumnSpan)
+        if (_line.Length < luma.ColumnSpan)
         {
-            _rowBuffer = new byte[luma.ColumnSpan];
+            _line = new byte[luma.ColumnSpan];
         }
 
-        PlaneScaler.Scale(frame.Y, frame.Width, luma, canvas.Y, canvas.Width, content.X, content.Y, _rowBuffer);
-        PlaneScaler.Scale(frame.U, frame.ChromaWidth, chroma, canvas.U, canvas.ChromaWidth, content.X / 2, content.Y / 2, _rowBuffer);
-        PlaneScaler.Scale(frame.V, frame.ChromaWidth, chroma, canvas.V, canvas.ChromaWidth, content.X / 2, content.Y / 2, _rowBuffer);
+        PlaneScaler.Scale(frame.Y, frame.Width, luma, canvas.Y, canvas.Width, content.X, content.Y, _line);
+        PlaneScaler.Scale(frame.U, frame.ChromaWidth, chroma, canvas.U, canvas.ChromaWidth, content.X / 2, content.Y / 2, _line);
+        PlaneScaler.Scale(frame.V, frame.ChromaWidth, chroma, canvas.V, canvas.ChromaWidth, content.X / 2, content.Y / 2, _line);
     }
 
     private void DrawBorder(in CanvasPlanes canvas, TileRect tile)

@@ -198,6 +198,30 @@ public class CompositorTests
     }
 
     [Fact]
+    public void StrongDownscaling_AveragesFineStripesInsteadOfAliasing()
+    {
+        // One-pixel black and white stripes, shrunk 4x: every output pixel must be the average grey.
+        var frame = Solid(640, 360, Blue);
+        for (int y = 0; y < 360; y++)
+        {
+            for (int x = 0; x < 640; x++)
+            {
+                frame.Y[y * 640 + x] = (byte)((x & 1) == 0 ? 16 : 235);
+            }
+        }
+
+        var output = VideoFrame.Create(640, 360);
+        using var compositor = new Compositor(640, 360, Style with { BorderPixels = 0 });
+        var regions = Layouts.Grid(4);
+        compositor.Compose(regions, regions.Select(_ => Source("", frame)).ToArray(), output);
+
+        for (int x = 0; x < 160; x++)
+        {
+            Assert.InRange(output.Y[45 * 640 + x], 120, 131);
+        }
+    }
+
+    [Fact]
     public void ActiveSpeaker_GetsAHighlightFrame()
     {
         using var compositor = new Compositor(640, 360);
