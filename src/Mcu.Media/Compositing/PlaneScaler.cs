@@ -44,10 +44,10 @@ internal sealed class FilterAxis
         Taps = bilinear ? 2 : AreaTaps(cropStart, step, targetLength, sourceLength);
         Start = new int[targetLength];
         Weights = new int[targetLength * Taps];
-        Span<double> exact = stackalloc double[Taps];
+        var exact = new double[Taps]; // built once per cache entry; Taps can be large for a tiny tile
         for (int d = 0; d < targetLength; d++)
         {
-            exact.Clear();
+            Array.Clear(exact);
             int start;
             if (bilinear)
             {

@@ -173,6 +173,24 @@ public class CompositorTests
         AssertColour(output, 480, 270, Yellow);
     }
 
+    [Theory]
+    [InlineData(641, 361)]
+    [InlineData(322, 179)]
+    public void OddCanvasSizes_FillEveryTileToTheEdge(int width, int height)
+    {
+        using var compositor = new Compositor(width, height, Style with { BorderPixels = 0 });
+        var output = VideoFrame.Create(width, height);
+        var sources = new[] { Red, Green, Blue, Yellow }.Select(c => Source("", Solid(640, 360, c))).ToArray();
+        sources[3].Frame = null;
+
+        compositor.Compose(Layouts.Grid(2), sources, output);
+
+        AssertColour(output, 0, 0, Red);
+        AssertColour(output, width - 1, 0, Green);
+        AssertColour(output, 0, height - 1, Blue);
+        Assert.False(Near(Rgb(output, width - 1, height - 1), Style.BackgroundArgb, 10), "placeholder reaches the corner");
+    }
+
     [Fact]
     public void Downscaling_KeepsALumaRampInPlace()
     {
