@@ -1,4 +1,8 @@
+using Mcu.Conference.Layouts;
+using Mcu.Conference.Rooms;
+using Mcu.Server.Conference;
 using Mcu.Server.Echo;
+using Microsoft.Extensions.Options;
 using Mcu.Server.Rtc;
 
 namespace Mcu.Server;
@@ -22,6 +26,8 @@ public static class McuApp
         }
         builder.Services.Configure<McuOptions>(builder.Configuration.GetSection(McuOptions.Section));
         builder.Services.AddSingleton<RtcHost>();
+        builder.Services.AddSingleton(services => new LayoutTemplateStore(LayoutsFolder(services.GetRequiredService<IOptions<McuOptions>>().Value)));
+        builder.Services.AddSingleton<RoomDirectory>();
         builder.Services.AddProblemDetails();
         builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy => policy
             .AllowAnyOrigin().AllowAnyHeader().AllowAnyMethod()
@@ -35,6 +41,7 @@ public static class McuApp
         app.UseStaticFiles();
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapEchoEndpoints();
+        app.MapWhipEndpoints();
 
         // Open the media socket at start-up, not on the first offer, so a bad port fails fast.
         app.Lifetime.ApplicationStarted.Register(() =>
@@ -46,5 +53,14 @@ public static class McuApp
             }
         });
         return app;
+    }
+
+    private static string LayoutsFolder(McuOptions options)
+    {
+        if (!string.IsNullOrWhiteSpace(options.LayoutsPath))
+        {
+            return options.LayoutsPath;
+        }
+        return Directory.Exists("layouts") ? Path.GetFullPath("layouts") : Path.Combine(AppContext.BaseDirectory, "layouts");
     }
 }

@@ -14,6 +14,9 @@ public sealed class McuOptions
     /// <summary>Address put in ICE candidates when clients reach us through NAT/Docker; default: the bound address.</summary>
     public string? PublicIp { get; set; }
 
+    /// <summary>Folder of layout templates; default: ./layouts if it exists, else the copy beside the server.</summary>
+    public string? LayoutsPath { get; set; }
+
     /// <summary>Folder for recordings (created on demand).</summary>
     public string RecordingsPath { get; set; } = "recordings";
 

@@ -7,7 +7,7 @@ namespace Mcu.Media.Compositing;
 /// The compositor converts only cached pictures (placeholders, overlays) with it, once per cache entry;
 /// decoded video stays in I420 end to end.
 /// </summary>
-internal static class Bt601
+public static class Bt601
 {
     public static byte LumaOf(int r, int g, int b) => (byte)(((66 * r + 129 * g + 25 * b + 128) >> 8) + 16);
 

@@ -45,6 +45,9 @@ public sealed class WhipClient : IAsyncDisposable
 
     public TransportCounters Counters => _transport.Counters;
 
+    /// <summary>The client's socket, for tests that send raw (bad) datagrams from its address.</summary>
+    internal UdpTransport Transport => _transport;
+
     /// <summary>POSTs an offer to <paramref name="endpoint"/> and starts connecting to the answer's first UDP candidate.</summary>
     public static async Task<WhipClient> ConnectAsync(HttpClient http, Uri endpoint, IRtcConnectionHandler handler,
         WhipClientOptions? options = null, CancellationToken ct = default)

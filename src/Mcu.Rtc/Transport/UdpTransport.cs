@@ -90,6 +90,9 @@ public sealed class UdpTransport : IDisposable
         connection.Peer.Close();
     }
 
+    /// <summary>Sends bytes as they are, unprotected: only tests use it, to play a misbehaving peer.</summary>
+    internal bool SendRaw(ReadOnlySpan<byte> datagram, IPEndPoint to) => Send(datagram, to.Serialize());
+
     internal bool Send(ReadOnlySpan<byte> datagram, SocketAddress to)
     {
         try

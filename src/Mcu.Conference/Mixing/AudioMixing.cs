@@ -1,0 +1,161 @@
+using Mcu.Conference.Rooms;
+using Mcu.Media.Audio;
+using Mcu.Media.Codecs;
+using Mcu.Media.Frames;
+
+namespace Mcu.Conference.Mixing;
+
+/// <summary>
+/// The room's audio tick: every participant's next 20 ms into the mixer, then one Opus
+/// encode of the full mix shared by everyone who is silent, and one encode of the
+/// mix-minus (everyone but themselves) for each participant who is audible. The tick
+/// also runs each participant's RTCP timers. While nobody sends audio, nothing is encoded.
+/// </summary>
+internal sealed class AudioMixing : IDisposable
+{
+    private readonly Room _room;
+    private readonly AudioMixer _mixer;
+    private readonly ActiveSpeakerDetector _speaker;
+    private readonly OpusEncoder _fullMixEncoder = new();
+    private readonly Participant?[] _slots;
+    private readonly short[] _pcm = new short[AudioFormat.SamplesPerFrame];
+    private readonly byte[] _fullPacket = new byte[OpusEncoder.MaxPacketSize];
+    private readonly byte[] _ownPacket = new byte[OpusEncoder.MaxPacketSize];
+    private readonly double[] _levels;
+    private readonly Lock _lock = new();
+    private int _silentTicks;
+
+    public AudioMixing(Room room, int maxParticipants)
+    {
+        _room = room;
+        _mixer = new AudioMixer(maxParticipants);
+        _speaker = new ActiveSpeakerDetector(maxParticipants);
+        _slots = new Participant?[maxParticipants];
+        _levels = new double[maxParticipants];
+    }
+
+    public string? SpeakerId { get; private set; }
+
+    public int LastEncodeCount { get; private set; }
+
+    public void Assign(Participant participant)
+    {
+        if (participant.AudioIn is null)
+        {
+            return;
+        }
+        lock (_lock)
+        {
+            int slot = Array.IndexOf(_slots, null);
+            if (slot < 0)
+            {
+                return; // more senders than slots: they are heard by nobody, but still see and hear the room
+            }
+            _slots[slot] = participant;
+            participant.MixerSlot = slot;
+        }
+    }
+
+    public void Release(Participant participant)
+    {
+        lock (_lock)
+        {
+            int slot = participant.MixerSlot;
+            if (slot >= 0 && _slots[slot] == participant)
+            {
+                _slots[slot] = null;
+                _mixer.ClearInput(slot);
+                _speaker.Remove(slot);
+                participant.MixerSlot = -1;
+            }
+        }
+    }
+
+    public void Tick(long nowMs, long mediaMicros)
+    {
+        var participants = _room.ConnectedParticipants();
+        foreach (var participant in participants)
+        {
+            participant.Service(nowMs);
+        }
+
+        bool anyInput = false;
+        lock (_lock)
+        {
+            for (int slot = 0; slot < _slots.Length; slot++)
+            {
+                var p = _slots[slot];
+                if (p is not null && p.IsConnected && p.AudioIn!.TryReadFrame(_pcm) && !p.AudioMuted)
+                {
+                    _mixer.SetInput(slot, _pcm);
+                    anyInput = true;
+                }
+                else
+                {
+                    _mixer.ClearInput(slot);
+                }
+            }
+        }
+        // A few silent ticks still go out so the limiter and the receivers' decoders fade out; then nothing.
+        _silentTicks = anyInput ? 0 : _silentTicks + 1;
+        if (_silentTicks > 5)
+        {
+            LastEncodeCount = 0;
+            return;
+        }
+
+        _mixer.Mix();
+        UpdateSpeaker();
+
+        int fullLength = -1, encodes = 0;
+        foreach (var participant in participants)
+        {
+            if (participant.AudioOut is not { } sender || participant.Connection is not { } connection)
+            {
+                continue;
+            }
+            int slot = participant.MixerSlot;
+            if (slot >= 0 && _mixer.IsAudible(slot))
+            {
+                var encoder = participant.OwnMixEncoder ??= new OpusEncoder();
+                int length = encoder.Encode(_mixer.MixMinus(slot), _ownPacket);
+                encodes++;
+                if (length > 0)
+                {
+                    sender.Send(connection, _ownPacket.AsSpan(0, length), mediaMicros, marker: false);
+                }
+                continue;
+            }
+            if (fullLength < 0)
+            {
+                fullLength = _fullMixEncoder.Encode(_mixer.FullMix, _fullPacket);
+                encodes++;
+            }
+            if (fullLength > 0)
+            {
+                sender.Send(connection, _fullPacket.AsSpan(0, fullLength), mediaMicros, marker: false);
+            }
+        }
+        LastEncodeCount = encodes;
+    }
+
+    public void Dispose() => _fullMixEncoder.Dispose();
+
+    private void UpdateSpeaker()
+    {
+        for (int slot = 0; slot < _levels.Length; slot++)
+        {
+            _levels[slot] = _mixer.LevelDbov(slot);
+        }
+        if (!_speaker.Update(_levels))
+        {
+            return;
+        }
+        string? id = _speaker.CurrentSpeaker is int s ? _slots[s]?.Id : null;
+        if (id != SpeakerId)
+        {
+            SpeakerId = id;
+            _room.OnSpeakerChanged(id);
+        }
+    }
+}

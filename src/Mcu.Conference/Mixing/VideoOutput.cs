@@ -1,0 +1,126 @@
+using Mcu.Conference.Rooms;
+using Mcu.Media.Codecs;
+using Mcu.Media.Compositing;
+using Mcu.Media.Frames;
+using Mcu.Rtc.Packetization;
+
+namespace Mcu.Conference.Mixing;
+
+/// <summary>What makes two participants' video identical, so they can share one encoder.</summary>
+public readonly record struct VideoOutputKey(string Layout, OutputTier Tier, VideoCodec Codec, string? PersonalFor);
+
+/// <summary>
+/// One composited, encoded video stream: a canvas at one tier, one encoder, and the
+/// participants who receive it. Each frame is encoded and packetized once; the
+/// payloads then go to every subscriber under that subscriber's own SSRC and sequence
+/// numbers.
+/// </summary>
+internal sealed class VideoOutput : IDisposable
+{
+    private const int MaxPayload = 1100;
+    private const int KeyframeMinIntervalMs = 1000;
+    private const int RefreshIntervalMs = 1000;
+
+    private readonly Compositor _compositor;
+    private readonly VideoEncoder _encoder;
+    private readonly VideoFramePool _pool;
+    private readonly IRtpPacketizer _packetizer;
+    private readonly byte[] _payload = new byte[MaxPayload];
+    private readonly EncodedPacketHandler _onPacket;
+    private List<Participant> _subscribers = [];
+    private long _mediaMicros;
+    private bool _keyframeWanted = true;
+    private long _lastKeyframeMs = long.MinValue / 2;
+    private long _lastEncodeMs = long.MinValue / 2;
+    private long _lastSignature;
+
+    public VideoOutput(VideoOutputKey key, int framesPerSecond, CompositorStyle style)
+    {
+        Key = key;
+        _compositor = new Compositor(key.Tier.Width, key.Tier.Height, style);
+        _encoder = new VideoEncoder(key.Codec, key.Tier.Width, key.Tier.Height, framesPerSecond, key.Tier.BitrateKbps);
+        _pool = new VideoFramePool(key.Tier.Width, key.Tier.Height);
+        _packetizer = key.Codec == VideoCodec.H264 ? new H264Packetizer(MaxPayload) : new Vp8Packetizer(MaxPayload);
+        _onPacket = SendPacket;
+    }
+
+    public VideoOutputKey Key { get; }
+
+    public long FramesEncoded { get; private set; }
+
+    public long FramesSkipped { get; private set; }
+
+    /// <summary>Last time anyone subscribed; idle outputs are closed by the room.</summary>
+    public long LastUsedMs { get; set; }
+
+    /// <summary>Asks for a keyframe, at most one a second (one bad receiver must not make every tier spew keyframes).</summary>
+    public void RequestKeyframe(long nowMs, bool urgent = false)
+    {
+        if (urgent || nowMs - _lastKeyframeMs >= KeyframeMinIntervalMs)
+        {
+            _keyframeWanted = true;
+        }
+    }
+
+    /// <summary>
+    /// Composites and encodes one frame and sends it to <paramref name="subscribers"/>, unless
+    /// nothing changed since the last one (<paramref name="signature"/>) and it is not yet time
+    /// for a refresh: a room whose pictures stand still costs next to nothing.
+    /// </summary>
+    public void Render(IReadOnlyList<LayoutRegion> regions, IReadOnlyList<CompositorSource> sources, long signature,
+        List<Participant> subscribers, long nowMs, long mediaMicros)
+    {
+        bool changed = signature != _lastSignature || _keyframeWanted || nowMs - _lastEncodeMs >= RefreshIntervalMs;
+        if (!changed)
+        {
+            FramesSkipped++;
+            return;
+        }
+        _lastSignature = signature;
+        _lastEncodeMs = nowMs;
+        var frame = _pool.Rent();
+        try
+        {
+            _compositor.Compose(regions, sources, frame);
+            frame.TimestampMicros = mediaMicros;
+            bool keyframe = _keyframeWanted;
+            if (keyframe)
+            {
+                _keyframeWanted = false;
+                _lastKeyframeMs = nowMs;
+            }
+            _subscribers = subscribers;
+            _mediaMicros = mediaMicros;
+            _encoder.Encode(frame, keyframe, _onPacket);
+            FramesEncoded++;
+        }
+        finally
+        {
+            frame.Release();
+        }
+    }
+
+    public void SetBitrate(int kbps) => _encoder.SetBitrate(kbps);
+
+    public void Dispose()
+    {
+        _encoder.Dispose();
+        _compositor.Dispose();
+    }
+
+    private void SendPacket(ReadOnlySpan<byte> data, bool isKeyframe, long timestampMicros)
+    {
+        _packetizer.Begin(data);
+        while (_packetizer.TryNext(_payload, out int length, out bool marker))
+        {
+            var payload = _payload.AsSpan(0, length);
+            foreach (var participant in _subscribers)
+            {
+                if (participant.VideoOut is { } sender && participant.Connection is { } connection)
+                {
+                    sender.Send(connection, payload, _mediaMicros, marker);
+                }
+            }
+        }
+    }
+}

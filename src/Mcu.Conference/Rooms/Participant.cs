@@ -1,0 +1,168 @@
+using Mcu.Conference.Mixing;
+using Mcu.Conference.Receive;
+using Mcu.Conference.Send;
+using Mcu.Media.Codecs;
+using Mcu.Rtc.Peer;
+using Mcu.Rtc.Rtp;
+using Mcu.Rtc.Sdp;
+using Mcu.Rtc.Transport;
+
+namespace Mcu.Conference.Rooms;
+
+public enum ParticipantRole
+{
+    /// <summary>Sends audio and video (WHIP) and receives the mix.</summary>
+    Participant,
+
+    /// <summary>Only receives the mix (WHEP).</summary>
+    Viewer,
+}
+
+/// <summary>
+/// Someone in a room, over one WebRTC connection: what they send (decoded for the
+/// mix), and the one composited video and one mix-minus audio stream they receive,
+/// on SSRCs of their own. RTCP feedback runs both ways through <see cref="ParticipantRtcp"/>.
+/// </summary>
+public sealed class Participant : IRtcConnectionHandler, IDisposable
+{
+    private readonly Room _room;
+    private readonly ParticipantRtcp _rtcp;
+
+    internal Participant(Room room, string id, string displayName, ParticipantRole role, SdpAnswer answer, uint audioSsrc, uint videoSsrc, string cname, OutputTier tier, OutputTier ceiling)
+    {
+        _room = room;
+        Id = id;
+        DisplayName = displayName;
+        Role = role;
+        Cname = cname;
+        Tiers = new TierSelector(tier, ceiling);
+        if (answer.Audio is { } audio)
+        {
+            if (audio.RemoteDirection is SdpDirection.SendRecv or SdpDirection.SendOnly && role == ParticipantRole.Participant)
+            {
+                AudioIn = new AudioReceiver(audio.PayloadType, audio.AudioLevelExtId);
+            }
+            if (audio.RemoteDirection is SdpDirection.SendRecv or SdpDirection.RecvOnly)
+            {
+                AudioOut = new RtpSender(audioSsrc, audio.PayloadType, 48_000, keepHistory: false);
+            }
+        }
+        if (answer.Video is { } video)
+        {
+            var codec = video.Codec == CodecKind.H264 ? VideoCodec.H264 : VideoCodec.Vp8;
+            OutputCodec = codec;
+            if (video.RemoteDirection is SdpDirection.SendRecv or SdpDirection.SendOnly && role == ParticipantRole.Participant)
+            {
+                VideoIn = new VideoReceiver(codec, video.PayloadType);
+            }
+            if (video.RemoteDirection is SdpDirection.SendRecv or SdpDirection.RecvOnly)
+            {
+                VideoOut = new RtpSender(videoSsrc, video.PayloadType, 90_000, keepHistory: video.Nack);
+            }
+        }
+        _rtcp = new ParticipantRtcp(this, answer.Video);
+    }
+
+    public string Id { get; }
+
+    public string DisplayName { get; set; }
+
+    public ParticipantRole Role { get; }
+
+    public string Cname { get; }
+
+    public DateTimeOffset JoinedAt { get; } = DateTimeOffset.UtcNow;
+
+    public PeerState State { get; private set; } = PeerState.New;
+
+    /// <summary>Left out of the audio mix (by the API).</summary>
+    public bool AudioMuted { get; set; }
+
+    /// <summary>Shown as a placeholder instead of their video (by the API).</summary>
+    public bool VideoMuted { get; set; }
+
+    public VideoCodec OutputCodec { get; } = VideoCodec.Vp8;
+
+    public TierSelector Tiers { get; }
+
+    public OutputTier Tier => Tiers.Current;
+
+    internal RtcConnection? Connection { get; private set; }
+
+    internal AudioReceiver? AudioIn { get; }
+
+    internal VideoReceiver? VideoIn { get; }
+
+    internal RtpSender? AudioOut { get; }
+
+    internal RtpSender? VideoOut { get; }
+
+    /// <summary>This participant's input slot in the room's audio mixer.</summary>
+    internal int MixerSlot { get; set; } = -1;
+
+    /// <summary>Encodes this participant's mix-minus while they are audible (silent ones share the full mix).</summary>
+    internal OpusEncoder? OwnMixEncoder { get; set; }
+
+    internal ParticipantRtcp Rtcp => _rtcp;
+
+    internal Room Room => _room;
+
+    public bool IsConnected => State == PeerState.Connected;
+
+    public bool SendsVideo => VideoIn is not null;
+
+    /// <summary>Binds the participant to its connection (made from the same answer).</summary>
+    public void Attach(RtcConnection connection) => Connection = connection;
+
+    public void OnStateChanged(RtcConnection connection, PeerState state)
+    {
+        State = state;
+        if (state == PeerState.Connected)
+        {
+            _room.OnParticipantConnected(this);
+        }
+        else if (state is PeerState.Closed or PeerState.Failed)
+        {
+            _room.Remove(this, connection.Peer.FailureReason ?? "left");
+        }
+    }
+
+    public void OnRtp(RtcConnection connection, Span<byte> packet)
+    {
+        if (!RtpPacket.TryParse(packet, out var rtp))
+        {
+            return;
+        }
+        long nowMs = _room.NowMs;
+        if (VideoIn is not null && rtp.PayloadType == VideoIn.PayloadType)
+        {
+            _rtcp.OnVideoPacket(rtp, nowMs);
+            VideoIn.OnRtp(packet, rtp, nowMs);
+        }
+        else if (AudioIn is not null && rtp.PayloadType == AudioIn.PayloadType)
+        {
+            _rtcp.OnAudioPacket(rtp, nowMs);
+            AudioIn.OnRtp(rtp);
+        }
+    }
+
+    public void OnRtcp(RtcConnection connection, Span<byte> packet) => _rtcp.OnRtcp(connection, packet, _room.NowMs);
+
+    /// <summary>Timers: NACKs and keyframe requests for what we receive, reports every second.</summary>
+    internal void Service(long nowMs)
+    {
+        if (Connection is { } connection && IsConnected)
+        {
+            _rtcp.Service(connection, nowMs);
+        }
+    }
+
+    internal void RequestKeyframeFromRoom() => _room.RequestKeyframe(this);
+
+    public void Dispose()
+    {
+        AudioIn?.Dispose();
+        VideoIn?.Dispose();
+        OwnMixEncoder?.Dispose();
+    }
+}

@@ -1,0 +1,310 @@
+using System.Diagnostics;
+using Mcu.Conference.Layouts;
+using Mcu.Conference.Mixing;
+using Mcu.Media.Audio;
+using Mcu.Media.Codecs;
+using Mcu.Media.Compositing;
+using Mcu.Media.Frames;
+using Mcu.Rtc.Peer;
+using Mcu.Rtc.Sdp;
+using Microsoft.Extensions.Logging;
+
+namespace Mcu.Conference.Rooms;
+
+/// <summary>
+/// A conference: everyone in it sends one stream in and receives one composited video
+/// and one mix-minus audio out. Two clocks drive it, each on a thread of its own: the
+/// audio tick every 20 ms (mix, encode, send, and each participant's RTCP timers) and
+/// the video tick at the output frame rate (composite, encode, send per output). Each
+/// tick takes the newest frame of every participant and never waits for anyone, so a
+/// slow or lossy participant cannot stall the room. With nobody in it the clocks sleep.
+/// </summary>
+public sealed partial class Room : IDisposable
+{
+    private readonly Lock _lock = new();
+    private readonly List<Participant> _participants = [];
+    private readonly LayoutTemplateStore _layouts;
+    private readonly ILogger _logger;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly DateTimeOffset _epoch = DateTimeOffset.UtcNow;
+    private readonly ManualResetEventSlim _occupied = new(false);
+    private readonly CancellationTokenSource _closing = new();
+    private readonly Thread _audioThread;
+    private readonly Thread _videoThread;
+    private readonly AudioMixing _audio;
+    private readonly VideoMixing _video;
+    private string _layout;
+    private string? _pinnedSpeaker;
+
+    public Room(string name, RoomOptions options, LayoutTemplateStore layouts, ILogger logger)
+    {
+        Name = name;
+        Options = options;
+        _layouts = layouts;
+        _logger = logger;
+        _layout = options.Layout;
+        _audio = new AudioMixing(this, options.MaxParticipants);
+        _video = new VideoMixing(this);
+        _audioThread = new Thread(() => RunClock(AudioTickMicros, _audio.Tick)) { IsBackground = true, Name = $"room {name} audio" };
+        _videoThread = new Thread(() => RunClock(1_000_000 / options.FramesPerSecond, _video.Tick)) { IsBackground = true, Name = $"room {name} video" };
+        _audioThread.Start();
+        _videoThread.Start();
+    }
+
+    public const int AudioTickMicros = AudioFormat.FrameMillis * 1000;
+
+    public string Name { get; }
+
+    public RoomOptions Options { get; }
+
+    public DateTimeOffset CreatedAt { get; } = DateTimeOffset.UtcNow;
+
+    public bool IsClosed => _closing.IsCancellationRequested;
+
+    /// <summary>Room events: joined, left, speaker, layout. Raised on the room's threads; keep handlers short.</summary>
+    public event Action<RoomEvent>? Changed;
+
+    /// <summary>A template name or "auto".</summary>
+    public string Layout => _layout;
+
+    /// <summary>The template in use now (what "auto" resolves to for the current count).</summary>
+    public LayoutTemplate? CurrentTemplate => _layouts.Resolve(_layout, VisibleParticipants().Count);
+
+    public string? ActiveSpeakerId => _audio.SpeakerId;
+
+    /// <summary>The participant pinned into the speaker role, if any.</summary>
+    public string? PinnedSpeakerId => _pinnedSpeaker;
+
+    public string? SpeakerId => _pinnedSpeaker ?? _audio.SpeakerId;
+
+    public IReadOnlyList<Participant> Participants
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _participants.ToArray();
+            }
+        }
+    }
+
+    /// <summary>Video encoders running now, one per distinct output.</summary>
+    public int VideoEncoderCount => _video.OutputCount;
+
+    /// <summary>Opus encodes in the last audio tick: 1 shared full mix + 1 per audible participant.</summary>
+    public int AudioEncodeCount => _audio.LastEncodeCount;
+
+    internal long NowMs => _clock.ElapsedMilliseconds;
+
+    internal long NowMicros => _clock.Elapsed.Ticks / 10;
+
+    internal LayoutTemplateStore Layouts => _layouts;
+
+    /// <summary>
+    /// Adds someone who negotiated <paramref name="answer"/>; their media flows once the
+    /// connection given to <see cref="Participant.Attach"/> is up.
+    /// </summary>
+    public Participant Join(string id, string displayName, ParticipantRole role, SdpAnswer answer, LocalStreams streams, OutputTier? pinnedTier = null)
+    {
+        var start = pinnedTier ?? OutputTier.Find(Options.DefaultTier) ?? OutputTier.Medium;
+        var ceiling = OutputTier.Find(Options.MaxTier) ?? OutputTier.High;
+        var participant = Add(room => new Participant(room, id, displayName, role, answer, streams.AudioSsrc, streams.VideoSsrc, streams.Cname, start, ceiling));
+        if (pinnedTier is not null)
+        {
+            participant.Tiers.Pin(pinnedTier);
+        }
+        return participant;
+    }
+
+    private Participant Add(Func<Room, Participant> create)
+    {
+        lock (_lock)
+        {
+            if (IsClosed)
+            {
+                throw new InvalidOperationException($"Room {Name} is closed.");
+            }
+            if (_participants.Count(p => p.Role == ParticipantRole.Participant) >= Options.MaxParticipants)
+            {
+                throw new RoomFullException(Name, Options.MaxParticipants);
+            }
+            var participant = create(this);
+            _participants.Add(participant);
+            _audio.Assign(participant);
+            _occupied.Set();
+            return participant;
+        }
+    }
+
+    /// <summary>Takes someone out (they left, their connection failed, or the API removed them).</summary>
+    public void Remove(Participant participant, string reason)
+    {
+        lock (_lock)
+        {
+            if (!_participants.Remove(participant))
+            {
+                return;
+            }
+            _audio.Release(participant);
+            if (_pinnedSpeaker == participant.Id)
+            {
+                _pinnedSpeaker = null;
+            }
+            if (_participants.Count == 0)
+            {
+                _occupied.Reset();
+            }
+        }
+        participant.Connection?.Close();
+        _video.Forget(participant);
+        // Disposing waits for the participant's decoder; the room's threads may be using it this tick.
+        ThreadPool.QueueUserWorkItem(_ => participant.Dispose());
+        Log.Left(_logger, Name, participant.Id, reason);
+        Raise(new RoomEvent(RoomEventType.ParticipantLeft, participant.Id, reason));
+    }
+
+    public Participant? Find(string id)
+    {
+        lock (_lock)
+        {
+            return _participants.FirstOrDefault(p => p.Id == id);
+        }
+    }
+
+    /// <summary>Switches the layout; the next video tick draws it. Throws when no such template.</summary>
+    public void SetLayout(string layout)
+    {
+        if (layout != LayoutTemplate.Auto && !_layouts.TryGet(layout, out _))
+        {
+            throw new LayoutTemplateException($"no layout template '{layout}'");
+        }
+        _layout = layout;
+        Raise(new RoomEvent(RoomEventType.LayoutChanged, null, layout));
+    }
+
+    public void PinSpeaker(string? participantId)
+    {
+        _pinnedSpeaker = participantId;
+        Raise(new RoomEvent(RoomEventType.SpeakerChanged, SpeakerId, participantId is null ? "unpinned" : "pinned"));
+    }
+
+    /// <summary>Closes the room: everyone leaves cleanly, the clocks stop.</summary>
+    public void Close()
+    {
+        if (IsClosed)
+        {
+            return;
+        }
+        foreach (var participant in Participants)
+        {
+            Remove(participant, "room closed");
+        }
+        _closing.Cancel();
+        _occupied.Set();
+        Raise(new RoomEvent(RoomEventType.RoomClosed, null, null));
+    }
+
+    public void Dispose()
+    {
+        Close();
+        _audioThread.Join(TimeSpan.FromSeconds(2));
+        _videoThread.Join(TimeSpan.FromSeconds(2));
+        _video.Dispose();
+        _audio.Dispose();
+    }
+
+    internal void OnParticipantConnected(Participant participant)
+    {
+        Log.Joined(_logger, Name, participant.Id, participant.DisplayName);
+        _video.RequestKeyframe(participant, urgent: true);
+        Raise(new RoomEvent(RoomEventType.ParticipantJoined, participant.Id, participant.DisplayName));
+    }
+
+    internal void RequestKeyframe(Participant participant) => _video.RequestKeyframe(participant, urgent: false);
+
+    internal void OnSpeakerChanged(string? speakerId) =>
+        Raise(new RoomEvent(RoomEventType.SpeakerChanged, speakerId, null));
+
+    /// <summary>Participants whose picture is on the canvas (not view-only ones), in join order.</summary>
+    internal List<Participant> VisibleParticipants()
+    {
+        lock (_lock)
+        {
+            return _participants.Where(p => p.Role == ParticipantRole.Participant).ToList();
+        }
+    }
+
+    internal List<Participant> ConnectedParticipants()
+    {
+        lock (_lock)
+        {
+            return _participants.Where(p => p.IsConnected).ToList();
+        }
+    }
+
+    /// <summary>Now as NTP (RFC 3550 §4), and the same instant on the room's media clock.</summary>
+    internal ulong NtpNow(out long mediaMicros)
+    {
+        mediaMicros = NowMicros;
+        var wall = _epoch.AddTicks(mediaMicros * 10);
+        double seconds = (wall - NtpEpoch).TotalSeconds;
+        ulong whole = (ulong)Math.Floor(seconds);
+        ulong fraction = (ulong)((seconds - whole) * 4294967296.0);
+        return whole << 32 | fraction;
+    }
+
+    private static readonly DateTimeOffset NtpEpoch = new(1900, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private void Raise(RoomEvent e)
+    {
+        try
+        {
+            Changed?.Invoke(e);
+        }
+        catch (Exception ex)
+        {
+            Log.EventHandlerFailed(_logger, Name, ex);
+        }
+    }
+
+    /// <summary>
+    /// A media clock: runs <paramref name="tick"/> at nominal times period apart, sleeping
+    /// until each; late ticks catch up rather than drift, and after a long stall the clock
+    /// jumps ahead instead of firing a burst. While the room is empty it waits, using nothing.
+    /// </summary>
+    private void RunClock(long periodMicros, Action<long, long> tick)
+    {
+        long next = NowMicros;
+        while (!IsClosed)
+        {
+            if (!_occupied.IsSet)
+            {
+                _occupied.Wait(_closing.Token.CanBeCanceled ? Timeout.Infinite : 0);
+                next = NowMicros;
+                continue;
+            }
+            long now = NowMicros;
+            if (now < next)
+            {
+                Thread.Sleep(TimeSpan.FromTicks((next - now) * 10));
+                continue;
+            }
+            try
+            {
+                tick(now / 1000, next);
+            }
+            catch (Exception e)
+            {
+                // A bug in one tick must not silence the room for good.
+                Log.TickFailed(_logger, Name, e);
+            }
+            next += periodMicros;
+            if (NowMicros - next > 10 * periodMicros)
+            {
+                next = NowMicros;
+            }
+        }
+    }
+}
+
+public sealed class RoomFullException(string room, int max) : Exception($"Room {room} is full ({max} participants).");

@@ -1,0 +1,20 @@
+namespace Mcu.Conference.Rooms;
+
+public enum RoomEventType
+{
+    ParticipantJoined,
+    ParticipantLeft,
+    ParticipantUpdated,
+    SpeakerChanged,
+    LayoutChanged,
+    RecordingStarted,
+    RecordingStopped,
+    RecordingFailed,
+    RoomClosed,
+}
+
+/// <summary>Something that happened in a room, for the events WebSocket and the log.</summary>
+public sealed record RoomEvent(RoomEventType Type, string? ParticipantId, string? Detail)
+{
+    public DateTimeOffset Timestamp { get; } = DateTimeOffset.UtcNow;
+}

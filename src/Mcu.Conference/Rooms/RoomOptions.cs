@@ -1,0 +1,26 @@
+using Mcu.Conference.Mixing;
+
+namespace Mcu.Conference.Rooms;
+
+/// <summary>How a room mixes; set when it is created.</summary>
+public sealed record RoomOptions
+{
+    /// <summary>A template name from layouts/, or "auto" (the template made for the participant count).</summary>
+    public string Layout { get; init; } = "auto";
+
+    /// <summary>The tier a new participant starts on.</summary>
+    public string DefaultTier { get; init; } = OutputTier.Medium.Name;
+
+    /// <summary>The best tier anyone gets.</summary>
+    public string MaxTier { get; init; } = OutputTier.High.Name;
+
+    public int FramesPerSecond { get; init; } = 30;
+
+    public int MaxParticipants { get; init; } = 25;
+
+    /// <summary>Each participant's canvas leaves out their own tile (costs one encode per participant).</summary>
+    public bool HideSelf { get; init; }
+
+    /// <summary>How long a participant's last picture is held when they stop sending, before the placeholder.</summary>
+    public int StaleVideoMs { get; init; } = 2000;
+}

@@ -1,0 +1,321 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Mcu.Media.Codecs;
+using Mcu.Media.Compositing;
+using Mcu.Media.Frames;
+using Mcu.Rtc.Client;
+using Mcu.Rtc.Packetization;
+using Mcu.Rtc.Peer;
+using Mcu.Rtc.Rtcp;
+using Mcu.Rtc.Rtp;
+using Mcu.Rtc.Sdp;
+using Mcu.Rtc.Transport;
+
+namespace Mcu.Testing;
+
+public sealed record BotOptions
+{
+    public string Name { get; init; } = "bot";
+
+    /// <summary>The solid colour the bot's camera shows; null: send no video.</summary>
+    public (byte R, byte G, byte B)? Colour { get; init; } = (200, 30, 30);
+
+    /// <summary>The tone the bot's microphone plays; null: send no audio.</summary>
+    public double? ToneHz { get; init; } = 440;
+
+    public int Width { get; init; } = 640;
+    public int Height { get; init; } = 360;
+    public int FramesPerSecond { get; init; } = 30;
+    public CodecKind VideoCodec { get; init; } = CodecKind.Vp8;
+
+    /// <summary>Decode the video received (tests look at pixels); off, only frames are counted (load bots).</summary>
+    public bool DecodeVideo { get; init; } = true;
+
+    public SdpDirection Direction { get; init; } = SdpDirection.SendRecv;
+
+    /// <summary>Fraction of outgoing packets to drop (simulated uplink loss), 0..1.</summary>
+    public double UplinkLoss { get; init; }
+}
+
+/// <summary>
+/// A participant made of our client role and the media engine: it joins over WHIP,
+/// sends a solid colour and a sine tone, and keeps what it receives — the newest
+/// decoded picture, the last second of decoded audio, and received frame times — for
+/// tests and the bench command to judge.
+/// </summary>
+public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
+{
+    private const int MaxPayload = 1100;
+
+    private readonly BotOptions _options;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly Lock _receiveLock = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly short[] _audioHistory = new short[AudioFormat.SampleRate]; // the last second received
+    private readonly ConcurrentQueue<long> _frameTimes = new();
+    private readonly Random _loss = new(7);
+    private WhipClient? _client;
+    private Thread? _sender;
+    private FrameAssembler? _assembler;
+    private VideoDecoder? _decoder;
+    private OpusDecoder? _opusDecoder;
+    private readonly short[] _pcm = new short[OpusDecoder.MaxSamplesPerPacket];
+    private VideoFrame? _latest;
+    private int _audioWrite;
+    private volatile bool _keyframeRequested = true;
+    private int _videoPayloadType = -1, _audioPayloadType = -1;
+
+    private ParticipantBot(BotOptions options) => _options = options;
+
+    public string Name => _options.Name;
+
+    public WhipClient Client => _client!;
+
+    public long VideoFramesReceived { get; private set; }
+
+    public long VideoFramesDecoded { get; private set; }
+
+    public long AudioPacketsReceived { get; private set; }
+
+    public long KeyframeRequestsReceived { get; private set; }
+
+    public long PacketsSent => Volatile.Read(ref _packetsSent);
+
+    private long _packetsSent;
+
+    public static async Task<ParticipantBot> JoinAsync(HttpClient http, Uri whipEndpoint, BotOptions options, CancellationToken ct = default)
+    {
+        var bot = new ParticipantBot(options);
+        bot._client = await WhipClient.ConnectAsync(http, whipEndpoint, bot,
+            new WhipClientOptions { VideoCodec = options.VideoCodec, Direction = options.Direction }, ct);
+        var answer = bot._client.Answer;
+        bot._videoPayloadType = answer.Video?.PayloadType ?? -1;
+        bot._audioPayloadType = answer.Audio?.PayloadType ?? -1;
+        var codec = answer.Video?.Codec == CodecKind.H264 ? VideoCodec.H264 : VideoCodec.Vp8;
+        bot._assembler = codec == VideoCodec.H264 ? H264Depacketizer.CreateAssembler() : Vp8Depacketizer.CreateAssembler();
+        bot._decoder = options.DecodeVideo ? new VideoDecoder(codec) : null;
+        bot._opusDecoder = new OpusDecoder();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(20));
+        await bot._connected.Task.WaitAsync(timeout.Token);
+        bot._sender = new Thread(bot.SendLoop) { IsBackground = true, Name = "bot " + options.Name };
+        bot._sender.Start();
+        return bot;
+    }
+
+    /// <summary>A copy of the newest decoded picture, or null.</summary>
+    public VideoFrame? LatestPicture()
+    {
+        lock (_receiveLock)
+        {
+            if (_latest is null)
+            {
+                return null;
+            }
+            var copy = VideoFrame.Create(_latest.Width, _latest.Height);
+            _latest.Buffer.AsSpan(0, VideoFrame.SizeOf(_latest.Width, _latest.Height)).CopyTo(copy.Buffer);
+            return copy;
+        }
+    }
+
+    /// <summary>The last <paramref name="samples"/> samples of received audio, oldest first.</summary>
+    public short[] RecentAudio(int samples = 9600)
+    {
+        lock (_receiveLock)
+        {
+            var result = new short[samples];
+            for (int i = 0; i < samples; i++)
+            {
+                result[i] = _audioHistory[(_audioWrite - samples + i + _audioHistory.Length * 2) % _audioHistory.Length];
+            }
+            return result;
+        }
+    }
+
+    /// <summary>Video frames received per second over the last <paramref name="window"/>.</summary>
+    public double ReceivedFps(TimeSpan window)
+    {
+        long now = _clock.ElapsedMilliseconds;
+        long since = now - (long)window.TotalMilliseconds;
+        int count = _frameTimes.Count(t => t >= since);
+        return count / window.TotalSeconds;
+    }
+
+    public void OnStateChanged(RtcConnection connection, PeerState state)
+    {
+        if (state == PeerState.Connected)
+        {
+            _connected.TrySetResult();
+        }
+        else if (state is PeerState.Failed or PeerState.Closed)
+        {
+            _connected.TrySetException(new InvalidOperationException($"bot {Name}: {state} ({connection.Peer.FailureReason})"));
+        }
+    }
+
+    public void OnRtp(RtcConnection connection, Span<byte> packet)
+    {
+        if (!RtpPacket.TryParse(packet, out var rtp))
+        {
+            return;
+        }
+        lock (_receiveLock)
+        {
+            if (rtp.PayloadType == _videoPayloadType)
+            {
+                if (_assembler!.Push(rtp.Payload, rtp.SequenceNumber, rtp.Timestamp, rtp.Marker) == DepacketizeResult.FrameReady)
+                {
+                    while (_assembler.TryTakeFrame(out var frame))
+                    {
+                        VideoFramesReceived++;
+                        _frameTimes.Enqueue(_clock.ElapsedMilliseconds);
+                        while (_frameTimes.Count > 4000 && _frameTimes.TryDequeue(out _))
+                        {
+                        }
+                        Decode(frame);
+                    }
+                }
+            }
+            else if (rtp.PayloadType == _audioPayloadType)
+            {
+                AudioPacketsReceived++;
+                int samples = _opusDecoder!.Decode(rtp.Payload, _pcm);
+                for (int i = 0; i < samples; i++)
+                {
+                    _audioHistory[_audioWrite] = _pcm[i];
+                    _audioWrite = (_audioWrite + 1) % _audioHistory.Length;
+                }
+            }
+        }
+    }
+
+    public void OnRtcp(RtcConnection connection, Span<byte> packet)
+    {
+        var reader = new RtcpCompoundReader(packet);
+        while (reader.TryReadNext(out var header, out _))
+        {
+            if (header.PacketType == RtcpPacketType.PayloadSpecificFeedback
+                && header.Count is RtcpPacketType.PictureLossIndicationFormat or RtcpPacketType.FullIntraRequestFormat)
+            {
+                KeyframeRequestsReceived++;
+                _keyframeRequested = true;
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _stop.Cancel();
+        _sender?.Join(TimeSpan.FromSeconds(2));
+        if (_client is not null)
+        {
+            await _client.DisposeAsync();
+        }
+        lock (_receiveLock)
+        {
+            _latest?.Release();
+            _latest = null;
+            _decoder?.Dispose();
+            _opusDecoder?.Dispose();
+        }
+    }
+
+    private void Decode(EncodedFrame frame)
+    {
+        if (_decoder is null)
+        {
+            return;
+        }
+        var picture = _decoder.Decode(frame.Data, frame.Timestamp, out _);
+        if (picture is not null)
+        {
+            VideoFramesDecoded++;
+            _latest?.Release();
+            _latest = picture;
+        }
+    }
+
+    private void SendLoop()
+    {
+        var connection = _client!.Connection;
+        var answer = _client.Answer;
+        VideoEncoder? encoder = null;
+        IRtpPacketizer? packetizer = null;
+        VideoFrame? picture = null;
+        if (_options.Colour is { } c && answer.Video is { } video && _videoPayloadType >= 0)
+        {
+            var codec = video.Codec == CodecKind.H264 ? VideoCodec.H264 : VideoCodec.Vp8;
+            encoder = new VideoEncoder(codec, _options.Width, _options.Height, _options.FramesPerSecond, 800);
+            packetizer = codec == VideoCodec.H264 ? new H264Packetizer(MaxPayload) : new Vp8Packetizer(MaxPayload);
+            picture = VideoFrame.Create(_options.Width, _options.Height);
+            picture.Fill(Bt601.LumaOf(c.R, c.G, c.B), Bt601.CbOf(c.R, c.G, c.B), Bt601.CrOf(c.R, c.G, c.B));
+        }
+        using var opus = new OpusEncoder();
+        var packet = new byte[1500];
+        var payload = new byte[MaxPayload];
+        var pcm = new short[AudioFormat.SamplesPerFrame];
+        ushort videoSeq = 1000, audioSeq = 5000;
+        long audioSamples = 0;
+        long nextAudio = 0, nextVideo = 0;
+        long frameMicros = 1_000_000 / _options.FramesPerSecond;
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                long now = _clock.Elapsed.Ticks / 10;
+                if (_options.ToneHz is { } hz && _audioPayloadType >= 0 && now >= nextAudio)
+                {
+                    Signals.Sine(pcm, hz, audioSamples);
+                    int length = opus.Encode(pcm, payload);
+                    if (length > 0)
+                    {
+                        SendRtp(connection, packet, payload.AsSpan(0, length), _audioPayloadType, audioSeq++, (uint)audioSamples, _client.AudioSsrc, marker: false);
+                    }
+                    audioSamples += AudioFormat.SamplesPerFrame;
+                    nextAudio += AudioFormat.FrameMillis * 1000;
+                }
+                if (encoder is not null && now >= nextVideo)
+                {
+                    uint timestamp = (uint)(nextVideo * 90 / 1000);
+                    bool key = _keyframeRequested;
+                    _keyframeRequested = false;
+                    picture!.TimestampMicros = nextVideo;
+                    encoder.Encode(picture, key, (data, _, _) =>
+                    {
+                        packetizer!.Begin(data);
+                        while (packetizer.TryNext(payload, out int length, out bool marker))
+                        {
+                            SendRtp(connection, packet, payload.AsSpan(0, length), _videoPayloadType, videoSeq++, timestamp, _client.VideoSsrc, marker);
+                        }
+                    });
+                    nextVideo += frameMicros;
+                }
+                long wait = Math.Min(nextAudio, encoder is null ? long.MaxValue : nextVideo) - _clock.Elapsed.Ticks / 10;
+                if (wait > 0)
+                {
+                    Thread.Sleep(TimeSpan.FromTicks(wait * 10));
+                }
+            }
+        }
+        finally
+        {
+            encoder?.Dispose();
+        }
+    }
+
+    private void SendRtp(RtcConnection connection, byte[] buffer, ReadOnlySpan<byte> payload, int payloadType, ushort seq, uint timestamp, uint ssrc, bool marker)
+    {
+        var header = new RtpHeader { Marker = marker, PayloadType = (byte)payloadType, SequenceNumber = seq, Timestamp = timestamp, Ssrc = ssrc };
+        int headerLength = header.WriteTo(buffer);
+        payload.CopyTo(buffer.AsSpan(headerLength));
+        if (_options.UplinkLoss > 0 && _loss.NextDouble() < _options.UplinkLoss)
+        {
+            return; // dropped "on the network"
+        }
+        if (connection.SendRtp(buffer, headerLength + payload.Length))
+        {
+            Interlocked.Increment(ref _packetsSent);
+        }
+    }
+}
