@@ -26,16 +26,10 @@ internal sealed class VideoMixing : IDisposable
 
     public VideoMixing(Room room) => _room = room;
 
-    public int OutputCount
-    {
-        get
-        {
-            lock (_outputs)
-            {
-                return _outputs.Count;
-            }
-        }
-    }
+    /// <summary>Outputs that rendered for someone in the last tick (idle ones linger a few seconds before closing).</summary>
+    public int OutputCount => Volatile.Read(ref _activeOutputs);
+
+    private int _activeOutputs;
 
     public void RequestKeyframe(Participant participant, bool urgent) =>
         _keyframeRequests.AddOrUpdate(participant, urgent, (_, was) => was || urgent);
@@ -51,6 +45,7 @@ internal sealed class VideoMixing : IDisposable
         var receivers = _room.ConnectedParticipants().Where(p => p.VideoOut is not null).ToList();
         if (receivers.Count == 0)
         {
+            Volatile.Write(ref _activeOutputs, 0);
             CloseIdleOutputs(nowMs);
             return;
         }
@@ -78,6 +73,7 @@ internal sealed class VideoMixing : IDisposable
             }
         }
 
+        int active = 0;
         try
         {
             foreach (var (key, subscribers) in _groups)
@@ -86,6 +82,7 @@ internal sealed class VideoMixing : IDisposable
                 {
                     continue;
                 }
+                active++;
                 var output = GetOutput(key);
                 output.LastUsedMs = nowMs;
                 foreach (var p in subscribers)
@@ -108,6 +105,7 @@ internal sealed class VideoMixing : IDisposable
             }
             _held.Clear();
         }
+        Volatile.Write(ref _activeOutputs, active);
         CloseIdleOutputs(nowMs);
     }
 

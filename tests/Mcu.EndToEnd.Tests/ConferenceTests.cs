@@ -1,0 +1,113 @@
+using Mcu.Conference.Rooms;
+using Mcu.Media.Frames;
+using Mcu.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Mcu.EndToEnd.Tests;
+
+/// <summary>
+/// Bots made of our client role join one room, each showing a colour and playing a tone,
+/// and each must receive one picture with everyone in the layout and one audio mix with
+/// everyone but themselves.
+/// </summary>
+public sealed class ConferenceTests : IClassFixture<ServerFixture>
+{
+    private static readonly (string Name, (byte R, byte G, byte B) Colour, double Tone)[] People =
+    [
+        ("red", (220, 40, 40), 400),
+        ("green", (40, 200, 40), 600),
+        ("blue", (40, 40, 220), 800),
+        ("yellow", (220, 220, 40), 1000),
+    ];
+
+    private readonly ServerFixture _server;
+
+    public ConferenceTests(ServerFixture server) => _server = server;
+
+    private Uri Whip(string room, string name) => new(_server.BaseAddress, $"/api/rooms/{room}/whip?name={name}");
+
+    [Fact]
+    public async Task Four_participants_each_see_everyone_in_the_grid_and_hear_everyone_but_themselves()
+    {
+        using var http = _server.CreateClient();
+        var bots = new List<ParticipantBot>();
+        try
+        {
+            foreach (var (name, colour, tone) in People)
+            {
+                bots.Add(await ParticipantBot.JoinAsync(http, Whip("four", name), new BotOptions { Name = name, Colour = colour, ToneHz = tone }));
+            }
+            var room = Room("four");
+            Assert.Equal("grid-4", room.CurrentTemplate!.Name);
+
+            foreach (var bot in bots)
+            {
+                // grid-4 places people in join order: quarters left to right, top to bottom.
+                var picture = await Eventually.Get(() => Task.FromResult(bot.LatestPicture()),
+                    p => p is not null && People.Select((person, i) => Signals.Near(QuarterColour(p, i), person.Colour, 45)).All(ok => ok),
+                    TimeSpan.FromSeconds(20), $"{bot.Name} seeing all four colours in their quarters");
+                Assert.Equal(640, picture!.Width);
+
+                var audio = await Eventually.Get(() => Task.FromResult(bot.RecentAudio()),
+                    pcm => People.Where(p => p.Name != bot.Name).All(p => Signals.ToneDb(pcm, p.Tone) > -40),
+                    TimeSpan.FromSeconds(10), $"{bot.Name} hearing the three others");
+                var own = People.Single(p => p.Name == bot.Name);
+                double loudestOther = People.Where(p => p.Name != bot.Name).Max(p => Signals.ToneDb(audio, p.Tone));
+                double ownLevel = Signals.ToneDb(audio, own.Tone);
+                Assert.True(ownLevel < loudestOther - 20, $"{bot.Name}: own tone {ownLevel:F1} dB vs loudest other {loudestOther:F1} dB");
+            }
+
+            // Everyone is on the same layout, tier and codec: one shared video encoder.
+            Assert.Equal(1, room.VideoEncoderCount);
+            // Everyone is audible: one full mix plus one mix-minus each.
+            Assert.InRange(room.AudioEncodeCount, 1, 5);
+        }
+        finally
+        {
+            foreach (var bot in bots)
+            {
+                await bot.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Joining_and_leaving_relays_the_canvas_and_the_others_media_never_stops()
+    {
+        using var http = _server.CreateClient();
+        await using var red = await ParticipantBot.JoinAsync(http, Whip("churn", "red"), new BotOptions { Name = "red", Colour = People[0].Colour, ToneHz = People[0].Tone });
+        await using var green = await ParticipantBot.JoinAsync(http, Whip("churn", "green"), new BotOptions { Name = "green", Colour = People[1].Colour, ToneHz = People[1].Tone });
+        var room = Room("churn");
+        Assert.Equal("side-by-side", room.CurrentTemplate!.Name);
+        await Eventually.Get(() => Task.FromResult(red.LatestPicture()),
+            p => p is not null && Signals.Near(Signals.AverageColour(p, 0.75, 0.5), People[1].Colour, 45),
+            TimeSpan.FromSeconds(20), "red seeing green on the right");
+
+        var blue = await ParticipantBot.JoinAsync(http, Whip("churn", "blue"), new BotOptions { Name = "blue", Colour = People[2].Colour, ToneHz = People[2].Tone });
+        await Eventually.Get(() => Task.FromResult(red.LatestPicture()),
+            p => p is not null && Signals.Near(QuarterColour(p, 2), People[2].Colour, 45),
+            TimeSpan.FromSeconds(20), "red seeing blue join in the grid");
+        Assert.Equal("grid-4", room.CurrentTemplate!.Name);
+
+        long framesBefore = red.VideoFramesReceived;
+        await blue.DisposeAsync();
+        await Eventually.Get(() => Task.FromResult(room.Participants.Count), n => n == 2, TimeSpan.FromSeconds(5), "blue leaving");
+        await Eventually.Get(() => Task.FromResult(red.LatestPicture()),
+            p => p is not null && Signals.Near(Signals.AverageColour(p, 0.75, 0.5), People[1].Colour, 45),
+            TimeSpan.FromSeconds(20), "the canvas going back to side by side");
+        await Eventually.Get(() => Task.FromResult(red.VideoFramesReceived), n => n > framesBefore + 30,
+            TimeSpan.FromSeconds(5), "red's video to keep coming after blue left");
+        await Task.Delay(1000);
+        double fps = red.ReceivedFps(TimeSpan.FromSeconds(1));
+        Assert.True(fps >= 15, $"red receives {fps} fps");
+    }
+
+    private Room Room(string name)
+    {
+        Assert.True(_server.Services.GetRequiredService<RoomDirectory>().TryGet(name, out var room));
+        return room;
+    }
+
+    private static (int R, int G, int B) QuarterColour(VideoFrame picture, int index) =>
+        Signals.AverageColour(picture, 0.25 + 0.5 * (index % 2), 0.25 + 0.5 * (index / 2));
+}
