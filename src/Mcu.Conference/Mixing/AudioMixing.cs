@@ -19,6 +19,7 @@ internal sealed class AudioMixing : IDisposable
     private readonly OpusEncoder _fullMixEncoder = new();
     private readonly Participant?[] _slots;
     private readonly short[] _pcm = new short[AudioFormat.SamplesPerFrame];
+    private readonly short[] _silence = new short[AudioFormat.SamplesPerFrame];
     private readonly byte[] _fullPacket = new byte[OpusEncoder.MaxPacketSize];
     private readonly byte[] _ownPacket = new byte[OpusEncoder.MaxPacketSize];
     private readonly double[] _levels;
@@ -98,14 +99,23 @@ internal sealed class AudioMixing : IDisposable
         }
         // A few silent ticks still go out so the limiter and the receivers' decoders fade out; then nothing.
         _silentTicks = anyInput ? 0 : _silentTicks + 1;
+        var recorders = _room.Recorders;
         if (_silentTicks > 5)
         {
             LastEncodeCount = 0;
+            foreach (var recorder in recorders)
+            {
+                recorder.OnAudio(_silence, mediaMicros); // a recording keeps its audio clock through silence
+            }
             return;
         }
 
         _mixer.Mix();
         UpdateSpeaker();
+        foreach (var recorder in recorders)
+        {
+            recorder.OnAudio(_mixer.FullMix, mediaMicros);
+        }
 
         int fullLength = -1, encodes = 0;
         foreach (var participant in participants)

@@ -43,7 +43,8 @@ internal sealed class VideoMixing : IDisposable
     public void Tick(long nowMs, long mediaMicros)
     {
         var receivers = _room.ConnectedParticipants().Where(p => p.VideoOut is not null).ToList();
-        if (receivers.Count == 0)
+        var recorders = _room.Recorders;
+        if (receivers.Count == 0 && recorders.Count == 0)
         {
             Volatile.Write(ref _activeOutputs, 0);
             CloseIdleOutputs(nowMs);
@@ -73,12 +74,22 @@ internal sealed class VideoMixing : IDisposable
             }
         }
 
+        foreach (var recorder in recorders)
+        {
+            var key = new VideoOutputKey(layoutName, recorder.Tier, Media.Codecs.VideoCodec.H264, null);
+            if (!_groups.ContainsKey(key))
+            {
+                _groups[key] = [];
+            }
+        }
+
         int active = 0;
         try
         {
             foreach (var (key, subscribers) in _groups)
             {
-                if (subscribers.Count == 0)
+                var keyRecorders = recorders.Where(r => key.PersonalFor is null && key.Codec == Media.Codecs.VideoCodec.H264 && r.Tier == key.Tier).ToArray();
+                if (subscribers.Count == 0 && keyRecorders.Length == 0)
                 {
                     continue;
                 }
@@ -93,8 +104,9 @@ internal sealed class VideoMixing : IDisposable
                     }
                 }
                 var members = visible.Where(p => key.PersonalFor is null || p.Id != key.PersonalFor).ToList();
-                var (regions, sources, signature) = Arrange(template, members, nowMs);
-                output.Render(regions, sources, signature, subscribers, nowMs, mediaMicros);
+                output.SetRecorders(keyRecorders);
+                var (regions, sources, signature, newestInputMs) = Arrange(template, members, nowMs);
+                output.Render(regions, sources, signature, newestInputMs, subscribers, nowMs, mediaMicros);
             }
         }
         finally
@@ -121,14 +133,15 @@ internal sealed class VideoMixing : IDisposable
         }
     }
 
-    private (List<LayoutRegion>, List<CompositorSource>, long) Arrange(LayoutTemplate? template, List<Participant> members, long nowMs)
+    private (List<LayoutRegion>, List<CompositorSource>, long Signature, long NewestInputMs) Arrange(LayoutTemplate? template, List<Participant> members, long nowMs)
     {
         var regions = new List<LayoutRegion>(members.Count);
         var sources = new List<CompositorSource>(members.Count);
         var hash = new HashCode();
+        long newestInputMs = -1;
         if (template is null)
         {
-            return (regions, sources, 0);
+            return (regions, sources, 0, newestInputMs);
         }
         var tiles = LayoutArranger.Arrange(template, members.Select(p => new LayoutMember(p.Id, p.DisplayName)).ToList(), _room.SpeakerId);
         string? speaker = _room.SpeakerId;
@@ -144,6 +157,7 @@ internal sealed class VideoMixing : IDisposable
                 if (frame is not null)
                 {
                     _held.Add(frame);
+                    newestInputMs = Math.Max(newestInputMs, video.LastFrameAtMs);
                 }
             }
             regions.Add(new LayoutRegion(tile.X, tile.Y, tile.Width, tile.Height, tile.Z,
@@ -153,7 +167,7 @@ internal sealed class VideoMixing : IDisposable
             hash.Add(p.DisplayName);
             hash.Add(frame is null ? -1 : p.VideoIn!.FramesDecoded);
         }
-        return (regions, sources, hash.ToHashCode());
+        return (regions, sources, hash.ToHashCode(), newestInputMs);
     }
 
     private VideoOutput GetOutput(VideoOutputKey key)
@@ -162,7 +176,7 @@ internal sealed class VideoMixing : IDisposable
         {
             if (!_outputs.TryGetValue(key, out var output))
             {
-                _outputs[key] = output = new VideoOutput(key, _room.Options.FramesPerSecond, _style);
+                _outputs[key] = output = new VideoOutput(key, _room.Options.FramesPerSecond, _style, () => _room.NowMs);
             }
             return output;
         }

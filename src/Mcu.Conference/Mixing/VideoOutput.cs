@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Mcu.Conference.Recording;
 using Mcu.Conference.Rooms;
 using Mcu.Media.Codecs;
 using Mcu.Media.Compositing;
@@ -28,20 +30,36 @@ internal sealed class VideoOutput : IDisposable
     private readonly byte[] _payload = new byte[MaxPayload];
     private readonly EncodedPacketHandler _onPacket;
     private List<Participant> _subscribers = [];
+    private IRoomRecorder[] _recorders = [];
+    private long _pendingLatencyFromMs = -1;
+    private readonly KeyValuePair<string, object?> _tierTag;
+    private readonly Func<long> _nowMs;
     private long _mediaMicros;
     private bool _keyframeWanted = true;
     private long _lastKeyframeMs = long.MinValue / 2;
     private long _lastEncodeMs = long.MinValue / 2;
     private long _lastSignature;
 
-    public VideoOutput(VideoOutputKey key, int framesPerSecond, CompositorStyle style)
+    public VideoOutput(VideoOutputKey key, int framesPerSecond, CompositorStyle style, Func<long> nowMs)
     {
         Key = key;
+        _nowMs = nowMs;
         _compositor = new Compositor(key.Tier.Width, key.Tier.Height, style);
         _encoder = new VideoEncoder(key.Codec, key.Tier.Width, key.Tier.Height, framesPerSecond, key.Tier.BitrateKbps);
         _pool = new VideoFramePool(key.Tier.Width, key.Tier.Height);
         _packetizer = key.Codec == VideoCodec.H264 ? new H264Packetizer(MaxPayload) : new Vp8Packetizer(MaxPayload);
         _onPacket = SendPacket;
+        _tierTag = new KeyValuePair<string, object?>("tier", key.Tier.Name);
+    }
+
+    /// <summary>Recorders taking this output's H.264; a new one needs a keyframe to start its file.</summary>
+    public void SetRecorders(IRoomRecorder[] recorders)
+    {
+        if (recorders.Any(r => !_recorders.Contains(r)))
+        {
+            _keyframeWanted = true;
+        }
+        _recorders = recorders;
     }
 
     public VideoOutputKey Key { get; }
@@ -49,6 +67,9 @@ internal sealed class VideoOutput : IDisposable
     public long FramesEncoded { get; private set; }
 
     public long FramesSkipped { get; private set; }
+
+    /// <summary>Server-added latency of the last frame: newest input frame complete → first output packet.</summary>
+    public long LastLatencyMs { get; private set; }
 
     /// <summary>Last time anyone subscribed; idle outputs are closed by the room.</summary>
     public long LastUsedMs { get; set; }
@@ -67,7 +88,7 @@ internal sealed class VideoOutput : IDisposable
     /// nothing changed since the last one (<paramref name="signature"/>) and it is not yet time
     /// for a refresh: a room whose pictures stand still costs next to nothing.
     /// </summary>
-    public void Render(IReadOnlyList<LayoutRegion> regions, IReadOnlyList<CompositorSource> sources, long signature,
+    public void Render(IReadOnlyList<LayoutRegion> regions, IReadOnlyList<CompositorSource> sources, long signature, long newestInputMs,
         List<Participant> subscribers, long nowMs, long mediaMicros)
     {
         bool changed = signature != _lastSignature || _keyframeWanted || nowMs - _lastEncodeMs >= RefreshIntervalMs;
@@ -81,7 +102,10 @@ internal sealed class VideoOutput : IDisposable
         var frame = _pool.Rent();
         try
         {
+            long started = Stopwatch.GetTimestamp();
             _compositor.Compose(regions, sources, frame);
+            long composed = Stopwatch.GetTimestamp();
+            McuMetrics.CompositeMs.Record(Stopwatch.GetElapsedTime(started, composed).TotalMilliseconds, _tierTag);
             frame.TimestampMicros = mediaMicros;
             bool keyframe = _keyframeWanted;
             if (keyframe)
@@ -91,7 +115,10 @@ internal sealed class VideoOutput : IDisposable
             }
             _subscribers = subscribers;
             _mediaMicros = mediaMicros;
+            _pendingLatencyFromMs = newestInputMs;
             _encoder.Encode(frame, keyframe, _onPacket);
+            McuMetrics.EncodeMs.Record(Stopwatch.GetElapsedTime(composed).TotalMilliseconds, _tierTag);
+            McuMetrics.FramesEncoded.Add(1, _tierTag);
             FramesEncoded++;
         }
         finally
@@ -110,6 +137,16 @@ internal sealed class VideoOutput : IDisposable
 
     private void SendPacket(ReadOnlySpan<byte> data, bool isKeyframe, long timestampMicros)
     {
+        foreach (var recorder in _recorders)
+        {
+            recorder.OnVideo(data, isKeyframe, _mediaMicros);
+        }
+        if (_pendingLatencyFromMs >= 0 && _subscribers.Count > 0)
+        {
+            LastLatencyMs = _nowMs() - _pendingLatencyFromMs;
+            McuMetrics.ServerLatencyMs.Record(LastLatencyMs, _tierTag);
+            _pendingLatencyFromMs = -1;
+        }
         _packetizer.Begin(data);
         while (_packetizer.TryNext(_payload, out int length, out bool marker))
         {

@@ -169,7 +169,9 @@ public sealed class VideoReceiver : IDisposable
             string? error;
             try
             {
+                long started = System.Diagnostics.Stopwatch.GetTimestamp();
                 picture = _decoder.Decode(item.Buffer.AsSpan(0, item.Length), item.ReceivedMs * 1000, out error);
+                McuMetrics.DecodeMs.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
             finally
             {

@@ -29,6 +29,7 @@ internal sealed class ParticipantRtcp
     private readonly Lock _lock = new();
     private readonly byte[] _cname;
     private long _lastReportMs;
+    private long _lostReported;
     private uint _lastSrMiddle;      // middle 32 bits of the NTP time in their last SR
     private long _lastSrArrivalMs;
 
@@ -96,6 +97,7 @@ internal sealed class ParticipantRtcp
                 case RtcpPacketType.PayloadSpecificFeedback when header.Count is RtcpPacketType.PictureLossIndicationFormat
                                                                  or RtcpPacketType.FullIntraRequestFormat:
                     KeyframeRequestsReceived++;
+                    McuMetrics.KeyframeRequestsReceived.Add(1);
                     _participant.RequestKeyframeFromRoom();
                     break;
             }
@@ -108,6 +110,12 @@ internal sealed class ParticipantRtcp
         var video = _participant.VideoIn;
         if (video is not null && video.Ssrc != 0)
         {
+            long lost = video.Jitter.PacketsLost;
+            if (lost > _lostReported)
+            {
+                McuMetrics.PacketsLost.Add(lost - _lostReported);
+                _lostReported = lost;
+            }
             video.Jitter.RoundTripMs = RoundTripMs;
             int count = video.Service(nowMs, _nacks, out bool keyframe);
             uint self = _participant.VideoOut?.Ssrc ?? _participant.AudioOut?.Ssrc ?? 1;
@@ -117,6 +125,7 @@ internal sealed class ParticipantRtcp
                 int length = nack.WriteTo(_buffer);
                 connection.SendRtcp(_buffer, length);
                 NacksSent += count;
+                McuMetrics.NacksSent.Add(count);
             }
             if (keyframe)
             {
@@ -124,6 +133,7 @@ internal sealed class ParticipantRtcp
                 int length = pli.WriteTo(_buffer);
                 connection.SendRtcp(_buffer, length);
                 KeyframeRequestsSent++;
+                McuMetrics.KeyframeRequestsSent.Add(1);
             }
         }
         if (nowMs - _lastReportMs >= ReportIntervalMs)
@@ -213,6 +223,7 @@ internal sealed class ParticipantRtcp
         foreach (ushort seq in nack.GetLostSequenceNumbers())
         {
             NacksReceived++;
+            McuMetrics.NacksReceived.Add(1);
             videoOut.Resend(connection, seq);
         }
     }

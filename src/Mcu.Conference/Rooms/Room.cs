@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Mcu.Conference.Layouts;
 using Mcu.Conference.Mixing;
+using Mcu.Conference.Recording;
 using Mcu.Media.Audio;
 using Mcu.Media.Codecs;
 using Mcu.Media.Compositing;
@@ -33,6 +34,7 @@ public sealed partial class Room : IDisposable
     private readonly Thread _videoThread;
     private readonly AudioMixing _audio;
     private readonly VideoMixing _video;
+    private volatile IRoomRecorder[] _recorders = [];
     private string _layout;
     private string? _pinnedSpeaker;
 
@@ -150,7 +152,7 @@ public sealed partial class Room : IDisposable
             {
                 _pinnedSpeaker = null;
             }
-            if (_participants.Count == 0)
+            if (_participants.Count == 0 && _recorders.Length == 0)
             {
                 _occupied.Reset();
             }
@@ -180,6 +182,31 @@ public sealed partial class Room : IDisposable
         }
         _layout = layout;
         Raise(new RoomEvent(RoomEventType.LayoutChanged, null, layout));
+    }
+
+    /// <summary>Recorders attached now.</summary>
+    public IReadOnlyList<IRoomRecorder> Recorders => _recorders;
+
+    /// <summary>Attaches a recorder; its first video is a keyframe. The room's clocks run while it records.</summary>
+    public void AddRecorder(IRoomRecorder recorder)
+    {
+        lock (_lock)
+        {
+            _recorders = [.. _recorders, recorder];
+            _occupied.Set();
+        }
+    }
+
+    public void RemoveRecorder(IRoomRecorder recorder)
+    {
+        lock (_lock)
+        {
+            _recorders = _recorders.Where(r => r != recorder).ToArray();
+            if (_participants.Count == 0 && _recorders.Length == 0)
+            {
+                _occupied.Reset();
+            }
+        }
     }
 
     public void PinSpeaker(string? participantId)
