@@ -28,6 +28,8 @@ public sealed class BrowserFixture : IAsyncLifetime
                 "--disable-gpu", "--disable-background-networking", "--allow-loopback-in-peer-connection",
                 "--disable-features=WebRtcHideLocalIpsWithMdns", "--autoplay-policy=no-user-gesture-required",
                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+                // Several pages play participants at once: none of them may be throttled as a background tab.
+                "--disable-background-timer-throttling", "--disable-renderer-backgrounding", "--disable-backgrounding-occluded-windows",
             ],
         });
     }

@@ -14,6 +14,9 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public HttpClient CreateClient() => new() { BaseAddress = BaseAddress };
 
+    /// <summary>What a page URL needs to join a room (a token query parameter once auth is on).</summary>
+    public string TokenQuery => "";
+
     public async Task InitializeAsync()
     {
         _app = McuApp.Build([

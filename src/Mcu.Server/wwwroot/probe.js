@@ -1,6 +1,7 @@
-// The echo page: WHIP to /api/echo/whip and play back what comes back.
-// ?source=synthetic sends a canvas of one colour (?color=#rrggbb) and a sine tone (?tone=Hz)
-// instead of the camera and microphone; tests use it and read window.mcuEcho.
+// The media probe: WHIP to an endpoint (?endpoint=, default the echo /api/echo/whip) and play
+// back what comes back. ?source=synthetic sends a canvas of one colour (?color=#rrggbb) and a
+// sine tone (?tone=Hz) instead of the camera and microphone; ?token= is sent as the bearer
+// token; ?name= as the display name. Tests drive it through window.mcuEcho.
 'use strict';
 
 const params = new URLSearchParams(location.search);
@@ -58,8 +59,11 @@ async function start() {
   pc.onconnectionstatechange = () => setStatus(pc.connectionState);
   await pc.setLocalDescription(await pc.createOffer());
   await iceGatheringComplete(pc);
-  const response = await fetch('/api/echo/whip', {
-    method: 'POST', headers: { 'Content-Type': 'application/sdp' }, body: pc.localDescription.sdp });
+  const endpoint = new URL(params.get('endpoint') || '/api/echo/whip', location.href);
+  if (params.get('name')) endpoint.searchParams.set('name', params.get('name'));
+  const headers = { 'Content-Type': 'application/sdp' };
+  if (params.get('token')) headers.Authorization = 'Bearer ' + params.get('token');
+  const response = await fetch(endpoint, { method: 'POST', headers, body: pc.localDescription.sdp });
   if (response.status !== 201) throw new Error(`WHIP answered ${response.status}: ${await response.text()}`);
   resource = new URL(response.headers.get('Location'), location.href).href;
   await pc.setRemoteDescription({ type: 'answer', sdp: await response.text() });
@@ -67,7 +71,8 @@ async function start() {
 }
 
 async function stop() {
-  if (resource) await fetch(resource, { method: 'DELETE' });
+  const headers = params.get('token') ? { Authorization: 'Bearer ' + params.get('token') } : {};
+  if (resource) await fetch(resource, { method: 'DELETE', headers });
   if (pc) pc.close();
   pc = null; resource = null;
   setStatus('stopped');
@@ -77,19 +82,33 @@ async function stop() {
 window.mcuEcho = {
   start, stop,
   connectionState: () => pc ? pc.connectionState : 'none',
-  centerPixel() {
+  centerPixel() { return window.mcuEcho.colourAt(0.5, 0.5); },
+  // The average colour of a 7x7 square around a point given in fractions of the received picture.
+  colourAt(fx, fy) {
     if (remoteVideo.videoWidth === 0) return null;
     probe.width = remoteVideo.videoWidth; probe.height = remoteVideo.videoHeight;
     const g = probe.getContext('2d');
     g.drawImage(remoteVideo, 0, 0);
-    const d = g.getImageData(probe.width >> 1, probe.height >> 1, 1, 1).data;
-    return [d[0], d[1], d[2]];
+    const x = Math.max(0, Math.round(fx * probe.width) - 3), y = Math.max(0, Math.round(fy * probe.height) - 3);
+    const d = g.getImageData(x, y, 7, 7).data;
+    const sum = [0, 0, 0];
+    for (let i = 0; i < d.length; i += 4) { sum[0] += d[i]; sum[1] += d[i + 1]; sum[2] += d[i + 2]; }
+    const n = d.length / 4;
+    return [Math.round(sum[0] / n), Math.round(sum[1] / n), Math.round(sum[2] / n)];
+  },
+  // Level in dB of one frequency in the received audio (from the analyser's spectrum).
+  toneDb(hz) {
+    if (!analyser) return -200;
+    const bins = new Float32Array(analyser.frequencyBinCount);
+    analyser.getFloatFrequencyData(bins);
+    const bin = Math.round(hz * analyser.fftSize / audioContext.sampleRate);
+    return Math.max(bins[bin - 1], bins[bin], bins[bin + 1]);
   },
   async inboundStats() {
     const result = {};
     if (!pc) return result;
     (await pc.getStats()).forEach(s => {
-      if (s.type === 'inbound-rtp') result[s.kind] = { packetsReceived: s.packetsReceived, framesDecoded: s.framesDecoded || 0, bytesReceived: s.bytesReceived };
+      if (s.type === 'inbound-rtp') result[s.kind] = { packetsReceived: s.packetsReceived, framesDecoded: s.framesDecoded || 0, bytesReceived: s.bytesReceived, framesPerSecond: s.framesPerSecond || 0, frameWidth: s.frameWidth || 0 };
     });
     return result;
   },
