@@ -65,6 +65,11 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
     private int _audioWrite;
     private volatile bool _keyframeRequested = true;
     private int _videoPayloadType = -1, _audioPayloadType = -1;
+    private readonly Lock _sendLock = new();
+    private readonly byte[][] _history = new byte[512][];
+    private readonly int[] _historyLength = new int[512];
+    private readonly int[] _historySeq = Enumerable.Repeat(-1, 512).ToArray();
+    private readonly byte[] _resend = new byte[1600];
 
     private ParticipantBot(BotOptions options) => _options = options;
 
@@ -81,6 +86,9 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
     public long KeyframeRequestsReceived { get; private set; }
 
     public long PacketsSent => Volatile.Read(ref _packetsSent);
+
+    /// <summary>Video packets sent again because the server NACKed them.</summary>
+    public long Retransmissions { get; private set; }
 
     private long _packetsSent;
 
@@ -193,8 +201,16 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
     public void OnRtcp(RtcConnection connection, Span<byte> packet)
     {
         var reader = new RtcpCompoundReader(packet);
-        while (reader.TryReadNext(out var header, out _))
+        while (reader.TryReadNext(out var header, out var body))
         {
+            if (header.PacketType == RtcpPacketType.TransportFeedback && header.Count == RtcpPacketType.GenericNackFormat
+                && GenericNack.TryParse(body, out var nack))
+            {
+                foreach (ushort seq in nack.GetLostSequenceNumbers())
+                {
+                    Resend(connection, seq);
+                }
+            }
             if (header.PacketType == RtcpPacketType.PayloadSpecificFeedback
                 && header.Count is RtcpPacketType.PictureLossIndicationFormat or RtcpPacketType.FullIntraRequestFormat)
             {
@@ -309,13 +325,45 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
         var header = new RtpHeader { Marker = marker, PayloadType = (byte)payloadType, SequenceNumber = seq, Timestamp = timestamp, Ssrc = ssrc };
         int headerLength = header.WriteTo(buffer);
         payload.CopyTo(buffer.AsSpan(headerLength));
-        if (_options.UplinkLoss > 0 && _loss.NextDouble() < _options.UplinkLoss)
+        int length = headerLength + payload.Length;
+        lock (_sendLock)
         {
-            return; // dropped "on the network"
-        }
-        if (connection.SendRtp(buffer, headerLength + payload.Length))
-        {
-            Interlocked.Increment(ref _packetsSent);
+            if (payloadType == _videoPayloadType)
+            {
+                // Kept in the clear (sending protects the buffer in place) to answer NACKs.
+                int slot = seq % _history.Length;
+                buffer.AsSpan(0, length).CopyTo(_history[slot] ??= new byte[1600]);
+                _historyLength[slot] = length;
+                _historySeq[slot] = seq;
+            }
+            if (Lost())
+            {
+                return; // dropped "on the network"
+            }
+            if (connection.SendRtp(buffer, length))
+            {
+                Interlocked.Increment(ref _packetsSent);
+            }
         }
     }
+
+    private void Resend(RtcConnection connection, ushort seq)
+    {
+        lock (_sendLock)
+        {
+            int slot = seq % _history.Length;
+            if (_historySeq[slot] != seq)
+            {
+                return;
+            }
+            Retransmissions++;
+            _history[slot].AsSpan(0, _historyLength[slot]).CopyTo(_resend);
+            if (!Lost())
+            {
+                connection.SendRtp(_resend, _historyLength[slot]);
+            }
+        }
+    }
+
+    private bool Lost() => _options.UplinkLoss > 0 && _loss.NextDouble() < _options.UplinkLoss;
 }

@@ -159,6 +159,22 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
 
     internal void RequestKeyframeFromRoom() => _room.RequestKeyframe(this);
 
+    /// <summary>Counters of what this participant sent and received, for the API, metrics and tests.</summary>
+    public ParticipantStats GetStats() => new(
+        VideoFramesDecoded: VideoIn?.FramesDecoded ?? 0,
+        VideoPacketsReceived: VideoIn?.Jitter.PacketsReceived ?? 0,
+        VideoPacketsLost: VideoIn?.Jitter.PacketsLost ?? 0,
+        AudioPacketsReceived: AudioIn?.PacketsReceived ?? 0,
+        AudioFramesConcealed: AudioIn?.FramesConcealed ?? 0,
+        NacksSent: _rtcp.NacksSent,
+        KeyframeRequestsSent: _rtcp.KeyframeRequestsSent,
+        NacksReceived: _rtcp.NacksReceived,
+        KeyframeRequestsReceived: _rtcp.KeyframeRequestsReceived,
+        VideoPacketsSent: VideoOut?.PacketsSent ?? 0,
+        AudioPacketsSent: AudioOut?.PacketsSent ?? 0,
+        Retransmissions: VideoOut?.Retransmissions ?? 0,
+        RoundTripMs: _rtcp.RoundTripMs);
+
     public void Dispose()
     {
         AudioIn?.Dispose();

@@ -1,0 +1,17 @@
+namespace Mcu.Conference.Rooms;
+
+/// <summary>A snapshot of one participant's media counters.</summary>
+public sealed record ParticipantStats(
+    long VideoFramesDecoded,
+    long VideoPacketsReceived,
+    long VideoPacketsLost,
+    long AudioPacketsReceived,
+    long AudioFramesConcealed,
+    long NacksSent,
+    long KeyframeRequestsSent,
+    long NacksReceived,
+    long KeyframeRequestsReceived,
+    long VideoPacketsSent,
+    long AudioPacketsSent,
+    long Retransmissions,
+    int RoundTripMs);
