@@ -42,6 +42,7 @@ public static class McuApp
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapEchoEndpoints();
         app.MapWhipEndpoints();
+        app.MapRoomStatsEndpoints();
 
         // Open the media socket at start-up, not on the first offer, so a bad port fails fast.
         app.Lifetime.ApplicationStarted.Register(() =>

@@ -176,7 +176,7 @@ internal sealed class VideoMixing : IDisposable
         {
             if (!_outputs.TryGetValue(key, out var output))
             {
-                _outputs[key] = output = new VideoOutput(key, _room.Options.FramesPerSecond, _style, () => _room.NowMs);
+                _outputs[key] = output = new VideoOutput(key, _room.Options.FramesPerSecond, _style, () => _room.NowMs, _room.Latency);
             }
             return output;
         }

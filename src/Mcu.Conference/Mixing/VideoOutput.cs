@@ -34,16 +34,18 @@ internal sealed class VideoOutput : IDisposable
     private long _pendingLatencyFromMs = -1;
     private readonly KeyValuePair<string, object?> _tierTag;
     private readonly Func<long> _nowMs;
+    private readonly LatencySamples _latency;
     private long _mediaMicros;
     private bool _keyframeWanted = true;
     private long _lastKeyframeMs = long.MinValue / 2;
     private long _lastEncodeMs = long.MinValue / 2;
     private long _lastSignature;
 
-    public VideoOutput(VideoOutputKey key, int framesPerSecond, CompositorStyle style, Func<long> nowMs)
+    public VideoOutput(VideoOutputKey key, int framesPerSecond, CompositorStyle style, Func<long> nowMs, LatencySamples latency)
     {
         Key = key;
         _nowMs = nowMs;
+        _latency = latency;
         _compositor = new Compositor(key.Tier.Width, key.Tier.Height, style);
         _encoder = new VideoEncoder(key.Codec, key.Tier.Width, key.Tier.Height, framesPerSecond, key.Tier.BitrateKbps);
         _pool = new VideoFramePool(key.Tier.Width, key.Tier.Height);
@@ -145,6 +147,7 @@ internal sealed class VideoOutput : IDisposable
         {
             LastLatencyMs = _nowMs() - _pendingLatencyFromMs;
             McuMetrics.ServerLatencyMs.Record(LastLatencyMs, _tierTag);
+            _latency.Add(LastLatencyMs);
             _pendingLatencyFromMs = -1;
         }
         _packetizer.Begin(data);

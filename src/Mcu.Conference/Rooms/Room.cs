@@ -90,6 +90,9 @@ public sealed partial class Room : IDisposable
         }
     }
 
+    /// <summary>Server-added video latency: a participant's frame complete → the first packet of an output frame showing it.</summary>
+    public LatencySamples Latency { get; } = new();
+
     /// <summary>Video encoders running now, one per distinct output.</summary>
     public int VideoEncoderCount => _video.OutputCount;
 

@@ -1,0 +1,35 @@
+using Mcu.Conference.Rooms;
+
+namespace Mcu.Server.Conference;
+
+/// <summary><c>GET /api/rooms/{room}/stats</c>: what the room's media engine is doing, for people and the bench.</summary>
+public static class RoomStatsEndpoints
+{
+    public static void MapRoomStatsEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/rooms/{room}/stats", (string room, RoomDirectory rooms) =>
+        {
+            if (!rooms.TryGet(room, out var r))
+            {
+                return Results.Problem($"No room '{room}'.", statusCode: StatusCodes.Status404NotFound);
+            }
+            return Results.Ok(new
+            {
+                room = r.Name,
+                layout = r.CurrentTemplate?.Name,
+                videoEncoders = r.VideoEncoderCount,
+                audioEncodes = r.AudioEncodeCount,
+                latencyMsP50 = r.Latency.Percentile(50),
+                latencyMsP95 = r.Latency.Percentile(95),
+                participants = r.Participants.Select(p => new
+                {
+                    id = p.Id,
+                    name = p.DisplayName,
+                    state = p.State.ToString(),
+                    tier = p.Tier.Name,
+                    stats = p.GetStats(),
+                }),
+            });
+        }).WithTags("Rooms");
+    }
+}
