@@ -7,7 +7,8 @@ using System.Text.Json;
 using Mcu.Testing;
 
 // dotnet run -c Release --project tests/Mcu.Bench -- [--participants 8] [--seconds 20] [--find-max]
-//   N bots (our client role) join one room on loopback, each sending 640x360@30 VP8 and Opus,
+//   N bots (our client role) join one room on loopback, each sending 640x360@30 VP8 (encoded
+//   once and replayed, so the bots leave the CPU to the server) and Opus,
 //   against the server started as a child process; prints per-participant received fps, the
 //   server's CPU, encoders running and server-added latency. --find-max raises N until a bot
 //   receives < 25 fps.
@@ -70,7 +71,7 @@ internal static class Bench
             {
                 var colour = ((byte)(40 + 25 * i % 200), (byte)(200 - 20 * i % 160), (byte)(60 + 30 * i % 180));
                 bots.Add(await ParticipantBot.JoinAsync(http, new Uri(http.BaseAddress!, $"/api/rooms/bench/whip?name=bot{i}"),
-                    new BotOptions { Name = $"bot{i}", Colour = colour, ToneHz = 300 + 100 * i, DecodeVideo = false, BearerToken = AdminKey }));
+                    new BotOptions { Name = $"bot{i}", Colour = colour, ToneHz = 300 + 100 * i, DecodeVideo = false, ReplayEncodedFrames = true, BearerToken = AdminKey }));
             }
             await Task.Delay(TimeSpan.FromSeconds(3)); // warm up: keyframes, layout settles
 

@@ -33,6 +33,12 @@ public sealed record BotOptions
 
     public SdpDirection Direction { get; init; } = SdpDirection.SendRecv;
 
+    /// <summary>
+    /// Encode a keyframe and a second of delta frames once, then replay them (the picture
+    /// never changes, so the stream is the same): load bots then cost next to no CPU.
+    /// </summary>
+    public bool ReplayEncodedFrames { get; init; }
+
     /// <summary>Sent as the WHIP bearer token.</summary>
     public string? BearerToken { get; init; }
 
@@ -278,6 +284,16 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
         long audioSamples = 0;
         long nextAudio = 0, nextVideo = 0;
         long frameMicros = 1_000_000 / _options.FramesPerSecond;
+        List<byte[]>? replay = null;
+        int replayIndex = 0;
+        if (encoder is not null && _options.ReplayEncodedFrames)
+        {
+            replay = [];
+            for (int i = 0; i <= _options.FramesPerSecond; i++)
+            {
+                encoder.Encode(picture!, i == 0, (data, _, _) => replay.Add(data.ToArray()));
+            }
+        }
         try
         {
             while (!_stop.IsCancellationRequested)
@@ -300,14 +316,23 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
                     bool key = _keyframeRequested;
                     _keyframeRequested = false;
                     picture!.TimestampMicros = nextVideo;
-                    encoder.Encode(picture, key, (data, _, _) =>
+                    void Packetize(ReadOnlySpan<byte> data)
                     {
                         packetizer!.Begin(data);
                         while (packetizer.TryNext(payload, out int length, out bool marker))
                         {
                             SendRtp(connection, packet, payload.AsSpan(0, length), _videoPayloadType, videoSeq++, timestamp, _client.VideoSsrc, marker);
                         }
-                    });
+                    }
+                    if (replay is not null)
+                    {
+                        replayIndex = key ? 0 : 1 + (replayIndex % (replay.Count - 1));
+                        Packetize(replay[replayIndex]);
+                    }
+                    else
+                    {
+                        encoder.Encode(picture, key, (data, _, _) => Packetize(data));
+                    }
                     nextVideo += frameMicros;
                 }
                 long wait = Math.Min(nextAudio, encoder is null ? long.MaxValue : nextVideo) - _clock.Elapsed.Ticks / 10;
