@@ -37,7 +37,7 @@ public sealed record BotOptions
     /// Encode a keyframe and a second of delta frames once, then replay them (the picture
     /// never changes, so the stream is the same): load bots then cost next to no CPU.
     /// </summary>
-    public bool ReplayEncodedFrames { get; init; }
+    public bool ReplayEncodedFrames { get; init; } = true;
 
     /// <summary>Sent as the WHIP bearer token.</summary>
     public string? BearerToken { get; init; }
@@ -80,7 +80,11 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
     private readonly int[] _historySeq = Enumerable.Repeat(-1, 512).ToArray();
     private readonly byte[] _resend = new byte[1600];
 
-    private ParticipantBot(BotOptions options) => _options = options;
+    private ParticipantBot(BotOptions options)
+    {
+        _options = options;
+        UplinkLoss = options.UplinkLoss;
+    }
 
     public string Name => _options.Name;
 
@@ -95,6 +99,9 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
     public long KeyframeRequestsReceived { get; private set; }
 
     public long PacketsSent => Volatile.Read(ref _packetsSent);
+
+    /// <summary>Fraction of outgoing packets dropped now (starts at <see cref="BotOptions.UplinkLoss"/>).</summary>
+    public double UplinkLoss { get; set; }
 
     /// <summary>Video packets sent again because the server NACKed them.</summary>
     public long Retransmissions { get; private set; }
@@ -393,5 +400,5 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
         }
     }
 
-    private bool Lost() => _options.UplinkLoss > 0 && _loss.NextDouble() < _options.UplinkLoss;
+    private bool Lost() => UplinkLoss > 0 && _loss.NextDouble() < UplinkLoss;
 }

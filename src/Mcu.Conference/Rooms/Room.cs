@@ -111,8 +111,10 @@ public sealed partial class Room : IDisposable
     /// </summary>
     public Participant Join(string id, string displayName, ParticipantRole role, SdpAnswer answer, LocalStreams streams, OutputTier? pinnedTier = null)
     {
+        // Loss can tell us to step down but not how much headroom there is, so a participant
+        // climbs back to the tier they started on, never above it unless pinned there.
         var start = pinnedTier ?? OutputTier.Find(Options.DefaultTier) ?? OutputTier.Medium;
-        var ceiling = OutputTier.Find(Options.MaxTier) ?? OutputTier.High;
+        var ceiling = start;
         var participant = Add(room => new Participant(room, id, displayName, role, answer, streams.AudioSsrc, streams.VideoSsrc, streams.Cname, start, ceiling));
         if (pinnedTier is not null)
         {

@@ -11,7 +11,7 @@ public sealed record RoomOptions
     /// <summary>The tier a new participant starts on.</summary>
     public string DefaultTier { get; init; } = OutputTier.Medium.Name;
 
-    /// <summary>The best tier anyone gets.</summary>
+    /// <summary>The best tier anyone may be pinned to.</summary>
     public string MaxTier { get; init; } = OutputTier.High.Name;
 
     public int FramesPerSecond { get; init; } = 30;
