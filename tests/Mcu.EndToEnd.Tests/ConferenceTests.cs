@@ -102,6 +102,45 @@ public sealed class ConferenceTests : IClassFixture<ServerFixture>
         Assert.True(fps >= 15, $"red receives {fps} fps");
     }
 
+    [Fact]
+    public async Task A_participant_offering_only_h264_gets_h264_and_a_vp8_one_gets_vp8()
+    {
+        using var http = _server.CreateClient();
+        await using var vp8 = await ParticipantBot.JoinAsync(http, Whip("codecs", "vp8"), new BotOptions { Name = "vp8", Colour = People[0].Colour, ToneHz = 500 });
+        await using var h264 = await ParticipantBot.JoinAsync(http, Whip("codecs", "h264"),
+            new BotOptions { Name = "h264", Colour = People[2].Colour, ToneHz = 900, VideoCodec = Mcu.Rtc.Sdp.CodecKind.H264 });
+        Assert.Equal(Mcu.Rtc.Sdp.CodecKind.H264, h264.Client.Answer.Video!.Codec);
+        Assert.Equal(Mcu.Rtc.Sdp.CodecKind.Vp8, vp8.Client.Answer.Video!.Codec);
+        foreach (var bot in new[] { vp8, h264 })
+        {
+            // side-by-side: the VP8 sender on the left, the H.264 sender on the right, in both codecs' pictures.
+            await Eventually.Get(() => Task.FromResult(bot.LatestPicture()),
+                p => p is not null && Signals.Near(Signals.AverageColour(p, 0.25, 0.5), People[0].Colour, 45)
+                     && Signals.Near(Signals.AverageColour(p, 0.75, 0.5), People[2].Colour, 45),
+                TimeSpan.FromSeconds(20), $"{bot.Name} decoding both participants");
+        }
+        Assert.Equal(2, Room("codecs").VideoEncoderCount);
+    }
+
+    [Fact]
+    public async Task With_hide_self_each_participant_gets_a_canvas_without_their_own_tile()
+    {
+        var rooms = _server.Services.GetRequiredService<RoomDirectory>();
+        Assert.True(rooms.TryCreate("mirrorless", new RoomOptions { HideSelf = true }, out _));
+        using var http = _server.CreateClient();
+        await using var red = await ParticipantBot.JoinAsync(http, Whip("mirrorless", "red"), new BotOptions { Name = "red", Colour = People[0].Colour, ToneHz = 500 });
+        await using var blue = await ParticipantBot.JoinAsync(http, Whip("mirrorless", "blue"), new BotOptions { Name = "blue", Colour = People[2].Colour, ToneHz = 900 });
+        // Each sees only the other, alone on a canvas laid out for one.
+        await Eventually.Get(() => Task.FromResult(red.LatestPicture()),
+            p => p is not null && Signals.Near(Signals.AverageColour(p, 0.25, 0.5), People[2].Colour, 45)
+                 && Signals.Near(Signals.AverageColour(p, 0.75, 0.5), People[2].Colour, 45),
+            TimeSpan.FromSeconds(20), "red seeing only blue");
+        await Eventually.Get(() => Task.FromResult(blue.LatestPicture()),
+            p => p is not null && Signals.Near(Signals.AverageColour(p, 0.5, 0.5), People[0].Colour, 45),
+            TimeSpan.FromSeconds(20), "blue seeing only red");
+        Assert.Equal(2, Room("mirrorless").VideoEncoderCount);
+    }
+
     private Room Room(string name)
     {
         Assert.True(_server.Services.GetRequiredService<RoomDirectory>().TryGet(name, out var room));

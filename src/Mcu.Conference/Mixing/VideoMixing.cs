@@ -60,7 +60,10 @@ internal sealed class VideoMixing : IDisposable
         }
         foreach (var p in receivers)
         {
-            var key = new VideoOutputKey(layoutName, p.Tier, p.OutputCodec, _room.Options.HideSelf ? p.Id : null);
+            // A personal canvas (hide-self) is laid out for the people on it: everyone but its viewer.
+            bool personal = _room.Options.HideSelf;
+            string layout = personal ? _room.ResolveTemplate(visible.Count(v => v != p))?.Name ?? "none" : layoutName;
+            var key = new VideoOutputKey(layout, p.Tier, p.OutputCodec, personal ? p.Id : null);
             if (!_groups.TryGetValue(key, out var list))
             {
                 _groups[key] = list = [];
@@ -88,7 +91,10 @@ internal sealed class VideoMixing : IDisposable
         {
             foreach (var (key, subscribers) in _groups)
             {
-                var keyRecorders = recorders.Where(r => key.PersonalFor is null && key.Codec == Media.Codecs.VideoCodec.H264 && r.Tier == key.Tier).ToArray();
+                // Recorders take the shared canvas of the current layout at their tier, in H.264.
+                var keyRecorders = key.PersonalFor is null && key.Layout == layoutName && key.Codec == Media.Codecs.VideoCodec.H264
+                    ? recorders.Where(r => r.Tier == key.Tier).ToArray()
+                    : [];
                 if (subscribers.Count == 0 && keyRecorders.Length == 0)
                 {
                     continue;
@@ -104,8 +110,9 @@ internal sealed class VideoMixing : IDisposable
                     }
                 }
                 var members = visible.Where(p => key.PersonalFor is null || p.Id != key.PersonalFor).ToList();
+                var keyTemplate = key.PersonalFor is null ? template : _room.ResolveTemplate(members.Count);
                 output.SetRecorders(keyRecorders);
-                var (regions, sources, signature, newestInputMs) = Arrange(template, members, nowMs);
+                var (regions, sources, signature, newestInputMs) = Arrange(keyTemplate, members, nowMs);
                 output.Render(regions, sources, signature, newestInputMs, subscribers, nowMs, mediaMicros);
             }
         }

@@ -22,6 +22,7 @@ internal sealed class VideoOutput : IDisposable
     private const int MaxPayload = 1100;
     private const int KeyframeMinIntervalMs = 1000;
     private const int RefreshIntervalMs = 1000;
+    private const int StillAfterMs = 500;
 
     private readonly Compositor _compositor;
     private readonly VideoEncoder _encoder;
@@ -40,6 +41,7 @@ internal sealed class VideoOutput : IDisposable
     private long _lastKeyframeMs = long.MinValue / 2;
     private long _lastEncodeMs = long.MinValue / 2;
     private long _lastSignature;
+    private long _lastChangeMs = long.MinValue / 2;
 
     public VideoOutput(VideoOutputKey key, int framesPerSecond, CompositorStyle style, Func<long> nowMs, LatencySamples latency)
     {
@@ -87,19 +89,26 @@ internal sealed class VideoOutput : IDisposable
 
     /// <summary>
     /// Composites and encodes one frame and sends it to <paramref name="subscribers"/>, unless
-    /// nothing changed since the last one (<paramref name="signature"/>) and it is not yet time
+    /// nothing has changed for a while (<paramref name="signature"/>) and it is not yet time
     /// for a refresh: a room whose pictures stand still costs next to nothing.
     /// </summary>
     public void Render(IReadOnlyList<LayoutRegion> regions, IReadOnlyList<CompositorSource> sources, long signature, long newestInputMs,
         List<Participant> subscribers, long nowMs, long mediaMicros)
     {
-        bool changed = signature != _lastSignature || _keyframeWanted || nowMs - _lastEncodeMs >= RefreshIntervalMs;
-        if (!changed)
+        // While pictures move, every tick is encoded (inputs and ticks are not in phase, so
+        // encoding only ticks with a new input would beat down the frame rate); once nothing has
+        // changed for a while, only a refresh a second goes out.
+        if (signature != _lastSignature)
+        {
+            _lastSignature = signature;
+            _lastChangeMs = nowMs;
+        }
+        bool live = nowMs - _lastChangeMs < StillAfterMs;
+        if (!live && !_keyframeWanted && nowMs - _lastEncodeMs < RefreshIntervalMs)
         {
             FramesSkipped++;
             return;
         }
-        _lastSignature = signature;
         _lastEncodeMs = nowMs;
         var frame = _pool.Rent();
         try

@@ -60,7 +60,7 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
                 VideoOut = new RtpSender(videoSsrc, video.PayloadType, 90_000, keepHistory: video.Nack);
             }
         }
-        _rtcp = new ParticipantRtcp(this, answer.Video);
+        _rtcp = new ParticipantRtcp(this, answer.Video, answer.Audio);
     }
 
     public string Id { get; }

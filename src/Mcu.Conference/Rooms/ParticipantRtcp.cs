@@ -19,6 +19,8 @@ internal sealed class ParticipantRtcp
     private const int MaxNacksPerTick = 64;
     private const int MaxRtcp = 1200;
     private const uint WantedUplinkBps = 1_200_000;
+    private const int MaxArrivals = 512;
+    private const int FeedbackIntervalMs = 50;
 
     private readonly Participant _participant;
     private readonly NegotiatedMedia? _video;
@@ -28,16 +30,26 @@ internal sealed class ParticipantRtcp
     private readonly ReceiveStatistics _videoStats = new(90_000);
     private readonly Lock _lock = new();
     private readonly byte[] _cname;
+    private readonly int? _transportCcExtId;
+    private readonly TransportCcArrival[] _arrivals = new TransportCcArrival[MaxArrivals];
+    private int _arrivalCount;
+    private byte _feedbackCount;
+    private long _lastFeedbackMs;
     private long _lastReportMs;
     private long _lostReported;
     private uint _lastSrMiddle;      // middle 32 bits of the NTP time in their last SR
     private long _lastSrArrivalMs;
 
-    public ParticipantRtcp(Participant participant, NegotiatedMedia? video)
+    public ParticipantRtcp(Participant participant, NegotiatedMedia? video, NegotiatedMedia? audio)
     {
         _participant = participant;
         _video = video;
         _cname = Encoding.ASCII.GetBytes(participant.Cname);
+        // Transport-wide congestion control: the sender's estimator needs our arrival times.
+        if (video is { TransportCc: true } || audio is { TransportCc: true })
+        {
+            _transportCcExtId = video?.TransportCcExtId ?? audio?.TransportCcExtId;
+        }
     }
 
     public long NacksSent { get; private set; }
@@ -55,6 +67,7 @@ internal sealed class ParticipantRtcp
         lock (_lock)
         {
             _audioStats.OnPacket(rtp.Ssrc, rtp.SequenceNumber, rtp.Timestamp, nowMs * 1000);
+            RecordArrival(rtp);
         }
     }
 
@@ -63,6 +76,51 @@ internal sealed class ParticipantRtcp
         lock (_lock)
         {
             _videoStats.OnPacket(rtp.Ssrc, rtp.SequenceNumber, rtp.Timestamp, nowMs * 1000);
+            RecordArrival(rtp);
+        }
+    }
+
+    private void RecordArrival(in RtpPacket rtp)
+    {
+        if (_transportCcExtId is { } id && rtp.TryGetExtension(id, out var value) && value.Length >= 2 && _arrivalCount < MaxArrivals)
+        {
+            ushort seq = System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(value);
+            _arrivals[_arrivalCount++] = new TransportCcArrival(seq, _participant.Room.NowMicros);
+        }
+    }
+
+    private void SendTransportFeedback(RtcConnection connection, long nowMs)
+    {
+        Span<TransportCcArrival> arrivals = stackalloc TransportCcArrival[MaxArrivals];
+        int count;
+        lock (_lock)
+        {
+            count = _arrivalCount;
+            _arrivals.AsSpan(0, count).CopyTo(arrivals);
+            _arrivalCount = 0;
+        }
+        if (count == 0)
+        {
+            return;
+        }
+        var batch = arrivals[..count];
+        ushort first = batch[0].SequenceNumber;
+        foreach (var a in batch)
+        {
+            if ((short)(a.SequenceNumber - first) < 0)
+            {
+                first = a.SequenceNumber;
+            }
+        }
+        // In sequence order (wrap-aware), as the feedback packet lists them.
+        batch.Sort((a, b) => ((short)(a.SequenceNumber - first)).CompareTo((short)(b.SequenceNumber - first)));
+        uint self = _participant.VideoOut?.Ssrc ?? _participant.AudioOut?.Ssrc ?? 1;
+        uint media = _participant.VideoIn?.Ssrc ?? _participant.AudioIn?.Ssrc ?? 0;
+        var feedback = new TransportCcFeedbackBuilder(self, media, _feedbackCount++, batch);
+        if (feedback.SerializedLength <= _buffer.Length)
+        {
+            int length = feedback.WriteTo(_buffer);
+            connection.SendRtcp(_buffer, length);
         }
     }
 
@@ -135,6 +193,11 @@ internal sealed class ParticipantRtcp
                 KeyframeRequestsSent++;
                 McuMetrics.KeyframeRequestsSent.Add(1);
             }
+        }
+        if (_transportCcExtId is not null && nowMs - _lastFeedbackMs >= FeedbackIntervalMs)
+        {
+            _lastFeedbackMs = nowMs;
+            SendTransportFeedback(connection, nowMs);
         }
         if (nowMs - _lastReportMs >= ReportIntervalMs)
         {

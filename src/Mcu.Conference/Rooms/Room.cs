@@ -70,7 +70,10 @@ public sealed partial class Room : IDisposable
     public string Layout => _layout;
 
     /// <summary>The template in use now (what "auto" resolves to for the current count).</summary>
-    public LayoutTemplate? CurrentTemplate => _layouts.Resolve(_layout, VisibleParticipants().Count);
+    public LayoutTemplate? CurrentTemplate => ResolveTemplate(VisibleParticipants().Count);
+
+    /// <summary>The room's layout for a canvas showing <paramref name="people"/> participants.</summary>
+    public LayoutTemplate? ResolveTemplate(int people) => _layouts.Resolve(_layout, people);
 
     public string? ActiveSpeakerId => _audio.SpeakerId;
 
