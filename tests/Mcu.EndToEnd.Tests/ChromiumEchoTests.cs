@@ -24,7 +24,7 @@ public sealed class ChromiumEchoTests : IClassFixture<ServerFixture>, IClassFixt
         var page = await _browser.Browser.NewPageAsync();
         var log = new List<string>();
         page.Console += (_, message) => log.Add(message.Text);
-        await page.GotoAsync(new Uri(_server.BaseAddress, "/echo.html?source=synthetic&color=%23dc2828&tone=1000").ToString());
+        await page.GotoAsync(new Uri(_server.BaseAddress, "/probe.html?source=synthetic&color=%23dc2828&tone=1000").ToString());
         await page.EvaluateAsync("() => window.mcuEcho.start()");
 
         await Eventually.Get(() => page.EvaluateAsync<string>("() => window.mcuEcho.connectionState()"),
