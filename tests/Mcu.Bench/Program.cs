@@ -90,6 +90,7 @@ internal static class Bench
             Console.WriteLine($"server CPU: {cpuPercent:F0} % of one core ({Environment.ProcessorCount} cores)");
             Console.WriteLine($"video encoders: {stats.GetProperty("videoEncoders")}, audio encodes per tick: {stats.GetProperty("audioEncodes")}");
             Console.WriteLine($"server-added latency p50/p95: {stats.GetProperty("latencyMsP50")} / {stats.GetProperty("latencyMsP95")} ms");
+            Console.WriteLine($"room clocks: audio {stats.GetProperty("audioClock")}, video {stats.GetProperty("videoClock")}");
             Console.WriteLine($"every participant >= 25 fps: {(fps.Min() >= 25 ? "yes" : "NO")}");
             return new BenchResult(fps.Min(), fps.Average());
         }

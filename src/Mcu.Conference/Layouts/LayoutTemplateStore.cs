@@ -13,6 +13,7 @@ public sealed class LayoutTemplateStore
     private readonly string _folder;
     private readonly ConcurrentDictionary<string, LayoutTemplate> _templates = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _errors = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<int, LayoutTemplate?> _autoCache = new();
 
     public LayoutTemplateStore(string folder)
     {
@@ -29,6 +30,7 @@ public sealed class LayoutTemplateStore
 
     public void Reload()
     {
+        _autoCache.Clear();
         _templates.Clear();
         _errors.Clear();
         if (!Directory.Exists(_folder))
@@ -70,7 +72,19 @@ public sealed class LayoutTemplateStore
         {
             return _templates.GetValueOrDefault(name);
         }
+        // The rooms' video clocks ask this every tick: answer from a cache, emptied on every change.
         int count = Math.Max(1, participants);
+        if (_autoCache.TryGetValue(count, out var cached))
+        {
+            return cached;
+        }
+        var resolved = ResolveAuto(count);
+        _autoCache[count] = resolved;
+        return resolved;
+    }
+
+    private LayoutTemplate? ResolveAuto(int count)
+    {
         return _templates.Values
                    .Where(t => t.Participants is { } p && p.Min <= count && count <= p.Max)
                    .OrderBy(t => t.Capacity).ThenBy(t => t.Name, StringComparer.Ordinal).FirstOrDefault()
@@ -90,6 +104,7 @@ public sealed class LayoutTemplateStore
         File.WriteAllText(temporary, json);
         File.Move(temporary, path, overwrite: true);
         _templates[template.Name] = template;
+        _autoCache.Clear();
         _errors.TryRemove(template.Name + ".json", out _);
         return template;
     }
@@ -100,6 +115,7 @@ public sealed class LayoutTemplateStore
         {
             return false;
         }
+        _autoCache.Clear();
         File.Delete(Path.Combine(_folder, name + ".json"));
         return true;
     }

@@ -24,6 +24,8 @@ internal sealed class AudioMixing : IDisposable
     private readonly byte[] _ownPacket = new byte[OpusEncoder.MaxPacketSize];
     private readonly double[] _levels;
     private readonly Lock _lock = new();
+    private readonly List<Participant> _connected = [];
+    private readonly List<Participant> _visible = [];
     private int _silentTicks;
 
     public AudioMixing(Room room, int maxParticipants)
@@ -74,7 +76,8 @@ internal sealed class AudioMixing : IDisposable
 
     public void Tick(long nowMs, long mediaMicros)
     {
-        var participants = _room.ConnectedParticipants();
+        _room.CopyParticipants(_connected, _visible);
+        var participants = _connected;
         foreach (var participant in participants)
         {
             participant.Service(nowMs);
@@ -99,7 +102,7 @@ internal sealed class AudioMixing : IDisposable
         }
         // A few silent ticks still go out so the limiter and the receivers' decoders fade out; then nothing.
         _silentTicks = anyInput ? 0 : _silentTicks + 1;
-        var recorders = _room.Recorders;
+        var recorders = _room.RecorderArray;
         if (_silentTicks > 5)
         {
             LastEncodeCount = 0;

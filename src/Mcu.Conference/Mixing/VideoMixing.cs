@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Mcu.Conference.Layouts;
+using Mcu.Conference.Recording;
 using Mcu.Conference.Rooms;
+using Mcu.Media.Codecs;
 using Mcu.Media.Compositing;
 using Mcu.Media.Frames;
 
@@ -11,6 +13,8 @@ namespace Mcu.Conference.Mixing;
 /// picture (the last one while it is fresh, the placeholder once it is stale or muted),
 /// and renders each distinct output — layout × tier × codec, or a personal canvas —
 /// once, for all its subscribers. Outputs nobody uses any more are closed.
+/// The arrangement of an output is kept until who is on it, the speaker or the layout
+/// changes, and lists are reused, so a steady tick allocates next to nothing.
 /// </summary>
 internal sealed class VideoMixing : IDisposable
 {
@@ -18,18 +22,22 @@ internal sealed class VideoMixing : IDisposable
 
     private readonly Room _room;
     private readonly Dictionary<VideoOutputKey, VideoOutput> _outputs = new();
+    private readonly Dictionary<VideoOutputKey, Arrangement> _arrangements = new();
     private readonly ConcurrentDictionary<Participant, bool> _keyframeRequests = new();
     private readonly ConcurrentDictionary<Participant, VideoOutputKey> _currentKey = new();
     private readonly Dictionary<VideoOutputKey, List<Participant>> _groups = new();
+    private readonly List<Participant> _connected = [];
+    private readonly List<Participant> _visible = [];
+    private readonly List<Participant> _members = [];
     private readonly List<VideoFrame> _held = [];
+    private readonly List<VideoOutputKey> _idle = [];
     private readonly CompositorStyle _style = new();
+    private int _activeOutputs;
 
     public VideoMixing(Room room) => _room = room;
 
     /// <summary>Outputs that rendered for someone in the last tick (idle ones linger a few seconds before closing).</summary>
     public int OutputCount => Volatile.Read(ref _activeOutputs);
-
-    private int _activeOutputs;
 
     public void RequestKeyframe(Participant participant, bool urgent) =>
         _keyframeRequests.AddOrUpdate(participant, urgent, (_, was) => was || urgent);
@@ -42,33 +50,25 @@ internal sealed class VideoMixing : IDisposable
 
     public void Tick(long nowMs, long mediaMicros)
     {
-        var receivers = _room.ConnectedParticipants().Where(p => p.VideoOut is not null).ToList();
-        var recorders = _room.Recorders;
-        if (receivers.Count == 0 && recorders.Count == 0)
-        {
-            Volatile.Write(ref _activeOutputs, 0);
-            CloseIdleOutputs(nowMs);
-            return;
-        }
-        var visible = _room.VisibleParticipants();
-        var template = _room.CurrentTemplate;
-        string layoutName = template?.Name ?? "none";
-
+        _room.CopyParticipants(_connected, _visible);
+        var recorders = _room.RecorderArray;
         foreach (var group in _groups.Values)
         {
             group.Clear();
         }
-        foreach (var p in receivers)
+        var template = _room.ResolveTemplate(_visible.Count);
+        string layoutName = template?.Name ?? "none";
+        bool personal = _room.Options.HideSelf;
+        foreach (var p in _connected)
         {
-            // A personal canvas (hide-self) is laid out for the people on it: everyone but its viewer.
-            bool personal = _room.Options.HideSelf;
-            string layout = personal ? _room.ResolveTemplate(visible.Count(v => v != p))?.Name ?? "none" : layoutName;
-            var key = new VideoOutputKey(layout, p.Tier, p.OutputCodec, personal ? p.Id : null);
-            if (!_groups.TryGetValue(key, out var list))
+            if (p.VideoOut is null)
             {
-                _groups[key] = list = [];
+                continue;
             }
-            list.Add(p);
+            // A personal canvas (hide-self) is laid out for the people on it: everyone but its viewer.
+            string layout = personal ? _room.ResolveTemplate(_visible.Contains(p) ? _visible.Count - 1 : _visible.Count)?.Name ?? "none" : layoutName;
+            var key = new VideoOutputKey(layout, p.Tier, p.OutputCodec, personal ? p.Id : null);
+            GroupFor(key).Add(p);
             if (!_currentKey.TryGetValue(p, out var previous) || previous != key)
             {
                 // A participant moving to another output needs a keyframe from it to start decoding.
@@ -76,14 +76,9 @@ internal sealed class VideoMixing : IDisposable
                 RequestKeyframe(p, urgent: true);
             }
         }
-
         foreach (var recorder in recorders)
         {
-            var key = new VideoOutputKey(layoutName, recorder.Tier, Media.Codecs.VideoCodec.H264, null);
-            if (!_groups.ContainsKey(key))
-            {
-                _groups[key] = [];
-            }
+            GroupFor(new VideoOutputKey(layoutName, recorder.Tier, VideoCodec.H264, null));
         }
 
         int active = 0;
@@ -92,7 +87,7 @@ internal sealed class VideoMixing : IDisposable
             foreach (var (key, subscribers) in _groups)
             {
                 // Recorders take the shared canvas of the current layout at their tier, in H.264.
-                var keyRecorders = key.PersonalFor is null && key.Layout == layoutName && key.Codec == Media.Codecs.VideoCodec.H264
+                var keyRecorders = recorders.Length > 0 && key.PersonalFor is null && key.Layout == layoutName && key.Codec == VideoCodec.H264
                     ? recorders.Where(r => r.Tier == key.Tier).ToArray()
                     : [];
                 if (subscribers.Count == 0 && keyRecorders.Length == 0)
@@ -109,11 +104,19 @@ internal sealed class VideoMixing : IDisposable
                         output.RequestKeyframe(nowMs, urgent);
                     }
                 }
-                var members = visible.Where(p => key.PersonalFor is null || p.Id != key.PersonalFor).ToList();
-                var keyTemplate = key.PersonalFor is null ? template : _room.ResolveTemplate(members.Count);
+                _members.Clear();
+                foreach (var p in _visible)
+                {
+                    if (p.Id != key.PersonalFor)
+                    {
+                        _members.Add(p);
+                    }
+                }
+                var keyTemplate = key.PersonalFor is null ? template : _room.ResolveTemplate(_members.Count);
+                var arrangement = ArrangementFor(key, keyTemplate);
+                long newestInputMs = arrangement.TakeFrames(nowMs, _room.Options.StaleVideoMs, _held, out long signature);
                 output.SetRecorders(keyRecorders);
-                var (regions, sources, signature, newestInputMs) = Arrange(keyTemplate, members, nowMs);
-                output.Render(regions, sources, signature, newestInputMs, subscribers, nowMs, mediaMicros);
+                output.Render(arrangement.Regions, arrangement.Sources, signature, newestInputMs, subscribers, nowMs, mediaMicros);
             }
         }
         finally
@@ -140,41 +143,26 @@ internal sealed class VideoMixing : IDisposable
         }
     }
 
-    private (List<LayoutRegion>, List<CompositorSource>, long Signature, long NewestInputMs) Arrange(LayoutTemplate? template, List<Participant> members, long nowMs)
+    private List<Participant> GroupFor(VideoOutputKey key)
     {
-        var regions = new List<LayoutRegion>(members.Count);
-        var sources = new List<CompositorSource>(members.Count);
-        var hash = new HashCode();
-        long newestInputMs = -1;
-        if (template is null)
+        if (!_groups.TryGetValue(key, out var list))
         {
-            return (regions, sources, 0, newestInputMs);
+            _groups[key] = list = [];
         }
-        var tiles = LayoutArranger.Arrange(template, members.Select(p => new LayoutMember(p.Id, p.DisplayName)).ToList(), _room.SpeakerId);
+        return list;
+    }
+
+    /// <summary>The output's arrangement, made again only when the template, the people or the speaker changed.</summary>
+    private Arrangement ArrangementFor(VideoOutputKey key, LayoutTemplate? template)
+    {
         string? speaker = _room.SpeakerId;
-        hash.Add(template.Name);
-        hash.Add(speaker);
-        foreach (var tile in tiles)
+        if (_arrangements.TryGetValue(key, out var arrangement) && arrangement.Matches(template, _members, speaker))
         {
-            var p = members.First(m => m.Id == tile.ParticipantId);
-            VideoFrame? frame = null;
-            if (!p.VideoMuted && p.VideoIn is { } video && nowMs - video.LastFrameAtMs <= _room.Options.StaleVideoMs)
-            {
-                frame = video.TakeLatest();
-                if (frame is not null)
-                {
-                    _held.Add(frame);
-                    newestInputMs = Math.Max(newestInputMs, video.LastFrameAtMs);
-                }
-            }
-            regions.Add(new LayoutRegion(tile.X, tile.Y, tile.Width, tile.Height, tile.Z,
-                tile.Fit == RegionFit.Contain ? FitMode.Contain : FitMode.Cover));
-            sources.Add(new CompositorSource { DisplayName = p.DisplayName, Frame = frame, IsActiveSpeaker = p.Id == speaker });
-            hash.Add(tile);
-            hash.Add(p.DisplayName);
-            hash.Add(frame is null ? -1 : p.VideoIn!.FramesDecoded);
+            return arrangement;
         }
-        return (regions, sources, hash.ToHashCode(), newestInputMs);
+        arrangement = new Arrangement(template, _members, speaker);
+        _arrangements[key] = arrangement;
+        return arrangement;
     }
 
     private VideoOutput GetOutput(VideoOutputKey key)
@@ -193,12 +181,97 @@ internal sealed class VideoMixing : IDisposable
     {
         lock (_outputs)
         {
-            foreach (var (key, output) in _outputs.Where(o => nowMs - o.Value.LastUsedMs > IdleOutputMs).ToList())
+            _idle.Clear();
+            foreach (var (key, output) in _outputs)
             {
-                output.Dispose();
-                _outputs.Remove(key);
+                if (nowMs - output.LastUsedMs > IdleOutputMs)
+                {
+                    _idle.Add(key);
+                }
+            }
+            foreach (var key in _idle)
+            {
+                _outputs.Remove(key, out var output);
+                output!.Dispose();
                 _groups.Remove(key);
+                _arrangements.Remove(key);
             }
         }
+    }
+
+    /// <summary>Who is where on one output's canvas, and the compositor's view of them.</summary>
+    private sealed class Arrangement
+    {
+        private readonly LayoutTemplate? _template;
+        private readonly Participant[] _members;
+        private readonly string? _speaker;
+        private readonly string[] _names;
+        private readonly Participant[] _shown;   // per region, who is in it
+
+        public Arrangement(LayoutTemplate? template, List<Participant> members, string? speaker)
+        {
+            _template = template;
+            _members = members.ToArray();
+            _names = members.Select(m => m.DisplayName).ToArray();
+            _speaker = speaker;
+            var tiles = template is null
+                ? []
+                : LayoutArranger.Arrange(template, members.Select(p => new LayoutMember(p.Id, p.DisplayName)).ToList(), speaker);
+            _shown = tiles.Select(t => members.First(m => m.Id == t.ParticipantId)).ToArray();
+            Regions = tiles.Select(t => new LayoutRegion(t.X, t.Y, t.Width, t.Height, t.Z,
+                t.Fit == RegionFit.Contain ? FitMode.Contain : FitMode.Cover)).ToList();
+            Sources = _shown.Select(p => new CompositorSource { DisplayName = p.DisplayName, IsActiveSpeaker = p.Id == speaker }).ToList();
+        }
+
+        public List<LayoutRegion> Regions { get; }
+
+        public List<CompositorSource> Sources { get; }
+
+        public bool Matches(LayoutTemplate? template, List<Participant> members, string? speaker)
+        {
+            if (!ReferenceEquals(template, _template) || speaker != _speaker || members.Count != _members.Length)
+            {
+                return false;
+            }
+            for (int i = 0; i < _members.Length; i++)
+            {
+                if (!ReferenceEquals(members[i], _members[i]) || !ReferenceEquals(members[i].DisplayName, _names[i]))
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /// <summary>
+        /// Puts each one's newest picture (held in <paramref name="held"/> until the tick ends) into the
+        /// sources; returns when the newest of them arrived, and a signature that changes with any picture.
+        /// </summary>
+        public long TakeFrames(long nowMs, int staleMs, List<VideoFrame> held, out long signature)
+        {
+            long newestInputMs = -1;
+            var hash = new HashCode();
+            hash.Add(RuntimeHelpersHash(this));
+            for (int i = 0; i < _shown.Length; i++)
+            {
+                var p = _shown[i];
+                VideoFrame? frame = null;
+                if (!p.VideoMuted && p.VideoIn is { } video && nowMs - video.LastFrameAtMs <= staleMs)
+                {
+                    frame = video.TakeLatest();
+                    if (frame is not null)
+                    {
+                        held.Add(frame);
+                        newestInputMs = Math.Max(newestInputMs, video.LastFrameAtMs);
+                    }
+                }
+                Sources[i].Frame = frame;
+                hash.Add(frame is null ? -1 : p.VideoIn!.FramesDecoded);
+            }
+            signature = hash.ToHashCode();
+            return newestInputMs;
+        }
+
+        private static int RuntimeHelpersHash(object o) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(o);
     }
 }

@@ -47,8 +47,8 @@ public sealed partial class Room : IDisposable
         _layout = options.Layout;
         _audio = new AudioMixing(this, options.MaxParticipants);
         _video = new VideoMixing(this);
-        _audioThread = new Thread(() => RunClock(AudioTickMicros, _audio.Tick)) { IsBackground = true, Name = $"room {name} audio" };
-        _videoThread = new Thread(() => RunClock(1_000_000 / options.FramesPerSecond, _video.Tick)) { IsBackground = true, Name = $"room {name} video" };
+        _audioThread = new Thread(() => RunClock(AudioTickMicros, _audio.Tick, AudioClock)) { IsBackground = true, Name = $"room {name} audio" };
+        _videoThread = new Thread(() => RunClock(1_000_000 / options.FramesPerSecond, _video.Tick, VideoClock)) { IsBackground = true, Name = $"room {name} video" };
         _audioThread.Start();
         _videoThread.Start();
     }
@@ -95,6 +95,12 @@ public sealed partial class Room : IDisposable
 
     /// <summary>Server-added video latency: a participant's frame complete → the first packet of an output frame showing it.</summary>
     public LatencySamples Latency { get; } = new();
+
+    /// <summary>How the audio clock's ticks went: count, late ticks, bytes allocated per tick.</summary>
+    public ClockStats AudioClock { get; } = new();
+
+    /// <summary>How the video clock's ticks went.</summary>
+    public ClockStats VideoClock { get; } = new();
 
     /// <summary>Video encoders running now, one per distinct output.</summary>
     public int VideoEncoderCount => _video.OutputCount;
@@ -167,8 +173,8 @@ public sealed partial class Room : IDisposable
         }
         participant.Connection?.Close();
         _video.Forget(participant);
-        // Disposing waits for the participant's decoder; the room's threads may be using it this tick.
-        ThreadPool.QueueUserWorkItem(_ => participant.Dispose());
+        // The clocks may hold this participant in the tick under way: free its codecs a little later.
+        _ = Task.Delay(TimeSpan.FromSeconds(1)).ContinueWith(_ => participant.Dispose(), TaskScheduler.Default);
         Log.Left(_logger, Name, participant.Id, reason);
         Raise(new RoomEvent(RoomEventType.ParticipantLeft, participant.Id, reason));
     }
@@ -194,6 +200,9 @@ public sealed partial class Room : IDisposable
 
     /// <summary>Recorders attached now.</summary>
     public IReadOnlyList<IRoomRecorder> Recorders => _recorders;
+
+    /// <summary>The same, as the array itself: the clocks loop over it without allocating.</summary>
+    internal IRoomRecorder[] RecorderArray => _recorders;
 
     /// <summary>Attaches a recorder; its first video is a keyframe. The room's clocks run while it records.</summary>
     public void AddRecorder(IRoomRecorder recorder)
@@ -269,6 +278,27 @@ public sealed partial class Room : IDisposable
         }
     }
 
+    /// <summary>Fills <paramref name="connected"/> and <paramref name="visible"/> (on the canvas) without allocating.</summary>
+    internal void CopyParticipants(List<Participant> connected, List<Participant> visible)
+    {
+        connected.Clear();
+        visible.Clear();
+        lock (_lock)
+        {
+            foreach (var p in _participants)
+            {
+                if (p.IsConnected)
+                {
+                    connected.Add(p);
+                }
+                if (p.Role == ParticipantRole.Participant)
+                {
+                    visible.Add(p);
+                }
+            }
+        }
+    }
+
     internal List<Participant> ConnectedParticipants()
     {
         lock (_lock)
@@ -307,7 +337,7 @@ public sealed partial class Room : IDisposable
     /// until each; late ticks catch up rather than drift, and after a long stall the clock
     /// jumps ahead instead of firing a burst. While the room is empty it waits, using nothing.
     /// </summary>
-    private void RunClock(long periodMicros, Action<long, long> tick)
+    private void RunClock(long periodMicros, Action<long, long> tick, ClockStats stats)
     {
         long next = NowMicros;
         while (!IsClosed)
@@ -324,6 +354,7 @@ public sealed partial class Room : IDisposable
                 Thread.Sleep(TimeSpan.FromTicks((next - now) * 10));
                 continue;
             }
+            long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
             try
             {
                 tick(now / 1000, next);
@@ -333,6 +364,7 @@ public sealed partial class Room : IDisposable
                 // A bug in one tick must not silence the room for good.
                 Log.TickFailed(_logger, Name, e);
             }
+            stats.OnTick(GC.GetAllocatedBytesForCurrentThread() - allocatedBefore, lateMicros: now - next, periodMicros);
             next += periodMicros;
             if (NowMicros - next > 10 * periodMicros)
             {

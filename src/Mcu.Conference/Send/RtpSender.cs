@@ -13,11 +13,11 @@ namespace Mcu.Conference.Send;
 public sealed class RtpSender
 {
     private const int MaxPacket = 1200 + 12;
-    private const int HistorySize = 1024;  // a power of two: ~1 s of video at 1.5 Mbps
+    private const int HistorySize = 512;   // a power of two: ~0.5 s of video at 1.5 Mbps, more at lower tiers
 
     private readonly Lock _lock = new();
     private readonly byte[] _scratch = new byte[MaxPacket + 64];
-    private readonly byte[][]? _history;
+    private readonly byte[]? _history;     // HistorySize slots of MaxPacket bytes, allocated once
     private readonly int[]? _historyLengths;
     private readonly int[]? _historySequence;
     private readonly uint _timestampOffset;
@@ -32,7 +32,7 @@ public sealed class RtpSender
         _timestampOffset = (uint)RandomNumberGenerator.GetInt32(int.MaxValue);
         if (keepHistory)
         {
-            _history = new byte[HistorySize][];
+            _history = new byte[HistorySize * MaxPacket];
             _historyLengths = new int[HistorySize];
             _historySequence = new int[HistorySize];
             Array.Fill(_historySequence, -1);
@@ -101,7 +101,7 @@ public sealed class RtpSender
                 return false;
             }
             int length = _historyLengths![slot];
-            _history[slot].AsSpan(0, length).CopyTo(_scratch);
+            _history.AsSpan(slot * MaxPacket, length).CopyTo(_scratch);
             Retransmissions++;
             return connection.SendRtp(_scratch, length);
         }
@@ -114,8 +114,7 @@ public sealed class RtpSender
             return;
         }
         int slot = sequenceNumber & (HistorySize - 1);
-        var buffer = _history[slot] ??= new byte[MaxPacket];
-        plainPacket.CopyTo(buffer);
+        plainPacket.CopyTo(_history.AsSpan(slot * MaxPacket, MaxPacket));
         _historyLengths![slot] = plainPacket.Length;
         _historySequence![slot] = sequenceNumber;
     }

@@ -21,6 +21,8 @@ public static class RoomStatsEndpoints
                 audioEncodes = r.AudioEncodeCount,
                 latencyMsP50 = r.Latency.Percentile(50),
                 latencyMsP95 = r.Latency.Percentile(95),
+                audioClock = new { ticks = r.AudioClock.Ticks, late = r.AudioClock.LateTicks, bytesPerTick = Math.Round(r.AudioClock.AverageAllocatedBytes) },
+                videoClock = new { ticks = r.VideoClock.Ticks, late = r.VideoClock.LateTicks, bytesPerTick = Math.Round(r.VideoClock.AverageAllocatedBytes) },
                 participants = r.Participants.Select(p => new
                 {
                     id = p.Id,
