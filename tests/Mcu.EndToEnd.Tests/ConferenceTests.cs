@@ -35,7 +35,7 @@ public sealed class ConferenceTests : IClassFixture<ServerFixture>
         {
             foreach (var (name, colour, tone) in People)
             {
-                bots.Add(await ParticipantBot.JoinAsync(http, Whip("four", name), new BotOptions { Name = name, Colour = colour, ToneHz = tone }));
+                bots.Add(await ParticipantBot.JoinAsync(http, Whip("four", name), new BotOptions { BearerToken = ServerFixture.AdminKey, Name = name, Colour = colour, ToneHz = tone }));
             }
             var room = Room("four");
             Assert.Equal("grid-4", room.CurrentTemplate!.Name);
@@ -75,15 +75,15 @@ public sealed class ConferenceTests : IClassFixture<ServerFixture>
     public async Task Joining_and_leaving_relays_the_canvas_and_the_others_media_never_stops()
     {
         using var http = _server.CreateClient();
-        await using var red = await ParticipantBot.JoinAsync(http, Whip("churn", "red"), new BotOptions { Name = "red", Colour = People[0].Colour, ToneHz = People[0].Tone });
-        await using var green = await ParticipantBot.JoinAsync(http, Whip("churn", "green"), new BotOptions { Name = "green", Colour = People[1].Colour, ToneHz = People[1].Tone });
+        await using var red = await ParticipantBot.JoinAsync(http, Whip("churn", "red"), new BotOptions { BearerToken = ServerFixture.AdminKey, Name = "red", Colour = People[0].Colour, ToneHz = People[0].Tone });
+        await using var green = await ParticipantBot.JoinAsync(http, Whip("churn", "green"), new BotOptions { BearerToken = ServerFixture.AdminKey, Name = "green", Colour = People[1].Colour, ToneHz = People[1].Tone });
         var room = Room("churn");
         Assert.Equal("side-by-side", room.CurrentTemplate!.Name);
         await Eventually.Get(() => Task.FromResult(red.LatestPicture()),
             p => p is not null && Signals.Near(Signals.AverageColour(p, 0.75, 0.5), People[1].Colour, 45),
             TimeSpan.FromSeconds(20), "red seeing green on the right");
 
-        var blue = await ParticipantBot.JoinAsync(http, Whip("churn", "blue"), new BotOptions { Name = "blue", Colour = People[2].Colour, ToneHz = People[2].Tone });
+        var blue = await ParticipantBot.JoinAsync(http, Whip("churn", "blue"), new BotOptions { BearerToken = ServerFixture.AdminKey, Name = "blue", Colour = People[2].Colour, ToneHz = People[2].Tone });
         await Eventually.Get(() => Task.FromResult(red.LatestPicture()),
             p => p is not null && Signals.Near(QuarterColour(p, 2), People[2].Colour, 45),
             TimeSpan.FromSeconds(20), "red seeing blue join in the grid");

@@ -33,6 +33,9 @@ public sealed record BotOptions
 
     public SdpDirection Direction { get; init; } = SdpDirection.SendRecv;
 
+    /// <summary>Sent as <c>Authorization: Bearer</c> on the WHIP POST and DELETE (admin key or room token).</summary>
+    public string? BearerToken { get; init; }
+
     /// <summary>Fraction of outgoing packets to drop (simulated uplink loss), 0..1.</summary>
     public double UplinkLoss { get; init; }
 }
@@ -88,7 +91,7 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
     {
         var bot = new ParticipantBot(options);
         bot._client = await WhipClient.ConnectAsync(http, whipEndpoint, bot,
-            new WhipClientOptions { VideoCodec = options.VideoCodec, Direction = options.Direction }, ct);
+            new WhipClientOptions { VideoCodec = options.VideoCodec, Direction = options.Direction, BearerToken = options.BearerToken }, ct);
         var answer = bot._client.Answer;
         bot._videoPayloadType = answer.Video?.PayloadType ?? -1;
         bot._audioPayloadType = answer.Audio?.PayloadType ?? -1;
