@@ -1,6 +1,8 @@
 using System.Diagnostics.Metrics;
 using Mcu.Conference;
+using Mcu.Conference.Mixing;
 using Mcu.Conference.Rooms;
+using Mcu.Media.Codecs;
 using Prometheus;
 
 namespace Mcu.Server.Metrics;
@@ -24,6 +26,8 @@ public sealed class McuExporter : IDisposable
             "People in rooms (participants and viewers)");
         _meter.CreateObservableGauge("video_encoders", () => rooms.Rooms.Sum(r => r.VideoEncoderCount), "encoders",
             "Composited video encoders running (one per distinct tier, layout and codec)");
+        _meter.CreateObservableGauge("video_encoders_by_tier", () => EncodersByTier(rooms), "encoders",
+            "Composited video encoders each room needs now, by tier (one per distinct tier, codec and personal canvas)");
         _meter.CreateObservableGauge("recordings", () => rooms.Rooms.Sum(r => r.Recorders.Count), "recordings", "Recorders attached");
         _adapter = MeterAdapter.StartListening(new MeterAdapterOptions
         {
@@ -34,6 +38,21 @@ public sealed class McuExporter : IDisposable
     }
 
     public CollectorRegistry Registry { get; }
+
+    /// <summary>
+    /// The outputs the rooms' mixers keep, counted from who receives what: participants
+    /// share an encoder per (tier, codec), or have their own with hideSelf; recorders take H.264.
+    /// </summary>
+    private static IEnumerable<Measurement<int>> EncodersByTier(RoomDirectory rooms)
+    {
+        var keys = rooms.Rooms.SelectMany(r => r.Participants
+                .Where(p => p.IsConnected)
+                .Select(p => (Room: r.Name, Tier: p.Tier.Name, Codec: p.OutputCodec, Personal: r.Options.HideSelf ? p.Id : null))
+                .Concat(r.Recorders.Select(x => (Room: r.Name, Tier: x.Tier.Name, Codec: VideoCodec.H264, Personal: (string?)null))))
+            .Distinct()
+            .ToList();
+        return OutputTier.All.Select(t => new Measurement<int>(keys.Count(k => k.Tier == t.Name), new KeyValuePair<string, object?>("tier", t.Name)));
+    }
 
     public void Dispose()
     {

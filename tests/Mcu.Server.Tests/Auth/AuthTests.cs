@@ -123,6 +123,19 @@ public sealed class AuthTests : IClassFixture<ServerFixture>
         Assert.InRange(body.GetProperty("expiresAt").GetDateTimeOffset(), DateTimeOffset.UtcNow.AddSeconds(30), DateTimeOffset.UtcNow.AddSeconds(90));
     }
 
+    [Fact]
+    public void Without_a_configured_key_a_random_one_is_generated()
+    {
+        var first = new AdminKey(Options.Create(new McuOptions()));
+        var second = new AdminKey(Options.Create(new McuOptions { AdminKey = " " }));
+        Assert.True(first.IsGenerated && second.IsGenerated);
+        Assert.True(first.Value.Length >= 32);
+        Assert.NotEqual(first.Value, second.Value);
+        Assert.True(first.Matches(first.Value));
+        Assert.False(first.Matches(second.Value));
+        Assert.False(new AdminKey(Options.Create(new McuOptions { AdminKey = "set" })).IsGenerated);
+    }
+
     private sealed class SettableTime(DateTimeOffset now) : TimeProvider
     {
         public DateTimeOffset Now { get; set; } = now;

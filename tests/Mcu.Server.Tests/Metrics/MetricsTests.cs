@@ -23,7 +23,9 @@ public sealed class MetricsTests : IClassFixture<ServerFixture>
             TimeSpan.FromSeconds(20), "encoded frames counted");
         Assert.Equal(1, Sum(after, "mcu_rooms"));
         Assert.Equal(1, Sum(after, "mcu_participants"));
-        Assert.Equal(1, Sum(after, "mcu_video_encoders"));
+        Assert.Equal(1, after["mcu_video_encoders"]);
+        Assert.Equal(1, after["mcu_video_encoders_by_tier{tier=\"medium\"}"]);
+        Assert.Equal(0, after["mcu_video_encoders_by_tier{tier=\"high\"}"]);
         Assert.Contains(after.Keys, k => k.StartsWith("mcu_mcu_video_encode_ms") && k.Contains("_bucket"));
         Assert.True(Sum(after, "mcu_mcu_video_encode_ms", "_count") > 0);
         Assert.True(Sum(after, "mcu_mcu_video_decode_ms", "_count") > 0);
