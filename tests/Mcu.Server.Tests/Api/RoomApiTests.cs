@@ -71,6 +71,43 @@ public sealed class RoomApiTests : IClassFixture<ServerFixture>
     }
 
     [Fact]
+    public async Task Every_body_is_checked_and_every_missing_thing_is_404()
+    {
+        using var admin = _server.CreateAdminClient();
+        using var created = await admin.PostAsync("/api/rooms", ServerFixture.Json("""{"name":"r-checks"}"""));
+        foreach (var (method, path) in new[]
+                 {
+                     ("PUT", "/api/rooms/r-checks/layout"), ("PUT", "/api/rooms/r-checks/speaker"),
+                     ("PATCH", "/api/rooms/r-checks/participants/x"), ("POST", "/api/rooms/r-checks/tokens"),
+                 })
+        {
+            using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = ServerFixture.Json("""{"layout": """) };
+            using var response = await admin.SendAsync(request);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal("Malformed JSON", problem.GetProperty("title").GetString());
+        }
+        using var layoutNull = await admin.PutAsync("/api/rooms/r-checks/layout", ServerFixture.Json("null"));
+        Assert.Equal(HttpStatusCode.BadRequest, layoutNull.StatusCode);
+
+        using var people = await admin.GetAsync("/api/rooms/r-none/participants");
+        Assert.Equal(HttpStatusCode.NotFound, people.StatusCode);
+        using var person = await admin.GetAsync("/api/rooms/r-checks/participants/nobody");
+        Assert.Equal(HttpStatusCode.NotFound, person.StatusCode);
+        using var speaker = await admin.PutAsync("/api/rooms/r-none/speaker", ServerFixture.Json("""{"participantId":null}"""));
+        Assert.Equal(HttpStatusCode.NotFound, speaker.StatusCode);
+        using var session = await admin.DeleteAsync("/api/rooms/r-checks/sessions/nobody");
+        Assert.Equal(HttpStatusCode.NotFound, session.StatusCode);
+        using var anonymous = _server.CreateClient();
+        using var anonymousLeave = await anonymous.DeleteAsync("/api/rooms/r-checks/sessions/nobody");
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymousLeave.StatusCode);
+        using var notASocket = await anonymous.GetAsync("/api/rooms/r-checks/events");
+        Assert.Equal(HttpStatusCode.UpgradeRequired, notASocket.StatusCode);
+        using var noRoute = await anonymous.GetAsync("/api/nothing-here");
+        Assert.Equal(HttpStatusCode.NotFound, noRoute.StatusCode);
+    }
+
+    [Fact]
     public async Task Json_must_be_sent_as_json()
     {
         using var admin = _server.CreateAdminClient();
@@ -89,6 +126,10 @@ public sealed class RoomApiTests : IClassFixture<ServerFixture>
         string id = ann.GetProperty("id").GetString()!;
         Assert.Equal("ann", ann.GetProperty("displayName").GetString());
         Assert.Equal("participant", ann.GetProperty("role").GetString());
+
+        var one = await admin.GetFromJsonAsync<JsonElement>($"/api/rooms/r-people/participants/{id}");
+        Assert.Equal("ann", one.GetProperty("displayName").GetString());
+        Assert.Equal("medium", one.GetProperty("tier").GetString());
 
         using var patched = await admin.PatchAsync($"/api/rooms/r-people/participants/{id}", ServerFixture.Json(
             """{"displayName":"Ann B","audioMuted":true,"videoMuted":true,"tier":"low"}"""));
