@@ -21,9 +21,22 @@ public static class LayoutEndpoints
         layouts.MapGet("/", (LayoutTemplateStore store) => new LayoutList(store.Templates,
             store.Errors.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => new LayoutFileError(e.Key, e.Value)).ToList()));
 
-        layouts.MapGet("/{name}", (string name, LayoutTemplateStore store) =>
-            store.TryGet(name, out var template) ? Results.Ok(template) : NoTemplate(name))
-            .Produces<LayoutTemplate>();
+        // The file as saved, so that GET, edit, PUT round-trips through the schema.
+        layouts.MapGet("/{name}", async (string name, LayoutTemplateStore store, CancellationToken ct) =>
+        {
+            if (!store.TryGet(name, out var template))
+            {
+                return NoTemplate(name);
+            }
+            try
+            {
+                return Results.Text(await File.ReadAllTextAsync(Path.Combine(store.Folder, name + ".json"), ct), "application/json");
+            }
+            catch (IOException)
+            {
+                return Results.Text(template.ToJson(), "application/json");
+            }
+        }).Produces<LayoutTemplate>();
 
         layouts.MapPost("/validate", async (HttpRequest request, LayoutSchema schema, CancellationToken ct) =>
         {

@@ -36,6 +36,10 @@ public sealed class LayoutApiTests : IClassFixture<ServerFixture>
 
         var one = await http.GetFromJsonAsync<JsonElement>("/api/layouts/grid-4");
         Assert.Equal(4, one.GetProperty("regions").GetArrayLength());
+        // What GET gives, PUT takes back.
+        using var admin = _server.CreateAdminClient();
+        using var roundTrip = await admin.PutAsync("/api/layouts/grid-4", ServerFixture.Json(one.GetRawText()));
+        Assert.Equal(HttpStatusCode.OK, roundTrip.StatusCode);
         using var missing = await http.GetAsync("/api/layouts/nope");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
