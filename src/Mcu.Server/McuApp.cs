@@ -1,15 +1,10 @@
 using Mcu.Conference.Layouts;
 using Mcu.Conference.Rooms;
 using Mcu.Server.Api;
-using Mcu.Server.Auth;
 using Mcu.Server.Conference;
 using Mcu.Server.Echo;
-using Mcu.Server.Events;
-using Mcu.Server.Layouts;
-using Mcu.Server.Metrics;
-using Mcu.Server.Rtc;
 using Microsoft.Extensions.Options;
-using Prometheus;
+using Mcu.Server.Rtc;
 
 namespace Mcu.Server;
 
@@ -35,13 +30,7 @@ public static class McuApp
         builder.Services.AddSingleton<RtcHost>();
         builder.Services.AddSingleton(services => new LayoutTemplateStore(LayoutsFolder(services.GetRequiredService<IOptions<McuOptions>>().Value)));
         builder.Services.AddSingleton<RoomDirectory>();
-        builder.Services.AddSingleton(services => LayoutSchema.Load(services.GetRequiredService<LayoutTemplateStore>().Folder));
-        builder.Services.AddSingleton<RoomCodecs>();
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<AdminKey>();
-        builder.Services.AddSingleton<RoomTokenIssuer>();
-        builder.Services.AddSingleton<McuExporter>();
-        builder.Services.AddOpenApi();
+        builder.Services.AddMcuApi();
         builder.Services.AddProblemDetails();
         configure?.Invoke(builder);
         builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy => policy
@@ -54,29 +43,15 @@ public static class McuApp
         app.UseCors();
         app.UseDefaultFiles();
         app.UseStaticFiles();
-        app.UseWebSockets();
         app.MapGet("/healthz", () => Results.Text("ok"));
-        app.MapOpenApi();
-        app.MapMetrics("/metrics", app.Services.GetRequiredService<McuExporter>().Registry);
         app.MapEchoEndpoints();
         app.MapWhipEndpoints();
-        app.MapRoomEndpoints();
-        app.MapParticipantEndpoints();
-        app.MapTokenEndpoints();
-        app.MapLayoutEndpoints();
-        app.MapRoomEventsEndpoint();
+        app.MapMcuApi();
 
         // Open the media socket at start-up, not on the first offer, so a bad port fails fast.
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var host = app.Services.GetRequiredService<RtcHost>();
-            LayoutEndpoints.LogSkippedTemplates(app.Services.GetRequiredService<LayoutTemplateStore>(), app.Logger);
-            var adminKey = app.Services.GetRequiredService<AdminKey>();
-            if (adminKey.IsGenerated)
-            {
-                // Printed to the console once, never logged: set Mcu:AdminKey to keep one across restarts.
-                Console.WriteLine($"Mcu admin key (generated; set Mcu:AdminKey to choose one): {adminKey.Value}");
-            }
             foreach (var url in app.Urls)
             {
                 Console.WriteLine($"Mcu is running: open {url}/ (media on UDP {host.Transport.LocalEndPoint})");
