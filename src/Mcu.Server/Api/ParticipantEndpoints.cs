@@ -21,7 +21,7 @@ public static class ParticipantEndpoints
             Find(directory, room, id, out var p) is { } problem ? problem : Results.Ok(ParticipantView.Of(p)))
             .Produces<ParticipantView>();
 
-        participants.MapPatch("/{id}", async (string room, string id, HttpRequest request, RoomDirectory directory, CancellationToken ct) =>
+        participants.MapPatch("/{id}", async (string room, string id, HttpRequest request, RoomDirectory directory, ILogger<Room> logger, CancellationToken ct) =>
         {
             var (body, problem) = await JsonBody.ReadAsync<UpdateParticipantRequest>(request, ct);
             if (problem is not null)
@@ -66,11 +66,12 @@ public static class ParticipantEndpoints
             {
                 directory.TryGet(room, out var r);
                 r.OnParticipantUpdated(p, string.Join(",", changes));
+                Log.ParticipantUpdated(logger, room, id, string.Join(",", changes));
             }
             return Results.Ok(ParticipantView.Of(p));
         }).Accepts<UpdateParticipantRequest>("application/json").Produces<ParticipantView>().RequireAdmin();
 
-        participants.MapDelete("/{id}", (string room, string id, RoomDirectory directory) =>
+        participants.MapDelete("/{id}", (string room, string id, RoomDirectory directory, ILogger<Room> logger) =>
         {
             if (Find(directory, room, id, out var p) is { } problem)
             {
@@ -78,6 +79,7 @@ public static class ParticipantEndpoints
             }
             directory.TryGet(room, out var r);
             r.Remove(p, "removed by the API");
+            Log.ParticipantRemoved(logger, room, id);
             return Results.NoContent();
         }).RequireAdmin();
     }

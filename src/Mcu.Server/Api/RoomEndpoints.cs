@@ -19,7 +19,7 @@ public static class RoomEndpoints
             directory.TryGet(room, out var r) ? Results.Ok(View(r, codecs)) : NoRoom(room))
             .Produces<RoomView>();
 
-        rooms.MapPost("/", async (HttpRequest request, RoomDirectory directory, RoomCodecs codecs, CancellationToken ct) =>
+        rooms.MapPost("/", async (HttpRequest request, RoomDirectory directory, RoomCodecs codecs, ILogger<Room> logger, CancellationToken ct) =>
         {
             var (body, problem) = await JsonBody.ReadAsync<CreateRoomRequest>(request, ct);
             if (problem is not null)
@@ -53,20 +53,22 @@ public static class RoomEndpoints
                 return Invalid(e.Message);
             }
             codecs.Set(room.Name, body.Codecs?.Select(c => c.ToLowerInvariant()).Distinct().ToList() ?? RoomCodecs.All);
+            Log.RoomCreated(logger, room.Name, room.Layout);
             return Results.Created($"/api/rooms/{room.Name}", View(room, codecs));
         }).Accepts<CreateRoomRequest>("application/json").Produces<RoomView>(StatusCodes.Status201Created).RequireAdmin();
 
-        rooms.MapDelete("/{room}", (string room, RoomDirectory directory, RoomCodecs codecs) =>
+        rooms.MapDelete("/{room}", (string room, RoomDirectory directory, RoomCodecs codecs, ILogger<Room> logger) =>
         {
             if (!directory.Close(room))
             {
                 return NoRoom(room);
             }
             codecs.Forget(room);
+            Log.RoomClosed(logger, room);
             return Results.NoContent();
         }).RequireAdmin();
 
-        rooms.MapPut("/{room}/layout", async (string room, HttpRequest request, RoomDirectory directory, CancellationToken ct) =>
+        rooms.MapPut("/{room}/layout", async (string room, HttpRequest request, RoomDirectory directory, ILogger<Room> logger, CancellationToken ct) =>
         {
             var (body, problem) = await JsonBody.ReadAsync<LayoutRequest>(request, ct);
             if (problem is not null)
@@ -85,6 +87,7 @@ public static class RoomEndpoints
             {
                 return Invalid(e.Message);
             }
+            Log.LayoutApplied(logger, room, r.Layout);
             return Results.Ok(new { layout = r.Layout, template = r.CurrentTemplate?.Name });
         }).Accepts<LayoutRequest>("application/json").RequireAdmin();
 

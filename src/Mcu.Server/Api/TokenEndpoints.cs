@@ -11,7 +11,7 @@ public static class TokenEndpoints
 
     public static void MapTokenEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/rooms/{room}/tokens", async (string room, HttpRequest request, RoomTokenIssuer issuer, TimeProvider time, CancellationToken ct) =>
+        app.MapPost("/api/rooms/{room}/tokens", async (string room, HttpRequest request, RoomTokenIssuer issuer, TimeProvider time, ILogger<RoomTokenIssuer> logger, CancellationToken ct) =>
         {
             var (body, problem) = await JsonBody.ReadAsync<TokenRequest>(request, ct);
             if (problem is not null)
@@ -37,6 +37,7 @@ public static class TokenEndpoints
             var role = body.Role == "viewer" ? ParticipantRole.Viewer : ParticipantRole.Participant;
             var expires = time.GetUtcNow().AddSeconds(body.TtlSeconds ?? DefaultTtlSeconds);
             string token = issuer.Issue(new RoomToken(room, role, expires));
+            Log.TokenIssued(logger, room, body.Role ?? "participant", expires);
             return Results.Ok(new TokenResponse(token, room, body.Role ?? "participant", expires));
         }).Accepts<TokenRequest>("application/json").Produces<TokenResponse>().WithTags("Auth").RequireAdmin();
     }

@@ -17,7 +17,7 @@ public static class BearerAuth
             {
                 return Unauthorized(context.HttpContext, caller);
             }
-            return caller.IsAdmin ? await next(context) : Forbidden("This needs the admin key.");
+            return caller.IsAdmin ? await next(context) : Forbidden(context.HttpContext, "This needs the admin key.");
         });
 
     /// <summary>The admin key, or a token for the route's <c>{room}</c> that allows <paramref name="role"/>.</summary>
@@ -32,7 +32,7 @@ public static class BearerAuth
             string room = context.HttpContext.GetRouteValue("room") as string ?? "";
             return caller.MayJoin(room, role)
                 ? await next(context)
-                : Forbidden(caller.Token!.Room != room
+                : Forbidden(context.HttpContext, caller.Token!.Room != room
                     ? "This token is for another room."
                     : "This token is for viewing (WHEP) only.");
         });
@@ -47,11 +47,12 @@ public static class BearerAuth
                 return Unauthorized(context.HttpContext, caller);
             }
             string room = context.HttpContext.GetRouteValue("room") as string ?? "";
-            return caller.MayAct(room) ? await next(context) : Forbidden("This token is for another room.");
+            return caller.MayAct(room) ? await next(context) : Forbidden(context.HttpContext, "This token is for another room.");
         });
 
     private static IResult Unauthorized(HttpContext context, Caller caller)
     {
+        Refused(context, StatusCodes.Status401Unauthorized, caller.HasCredentials ? "invalid token" : "no token");
         // RFC 6750 §3: say which scheme, and whether the token presented was bad.
         context.Response.Headers.WWWAuthenticate = caller.HasCredentials
             ? "Bearer realm=\"mcu\", error=\"invalid_token\""
@@ -62,6 +63,13 @@ public static class BearerAuth
             title: "Unauthorized", statusCode: StatusCodes.Status401Unauthorized);
     }
 
-    private static IResult Forbidden(string detail) =>
-        Results.Problem(detail, title: "Forbidden", statusCode: StatusCodes.Status403Forbidden);
+    private static IResult Forbidden(HttpContext context, string detail)
+    {
+        Refused(context, StatusCodes.Status403Forbidden, detail);
+        return Results.Problem(detail, title: "Forbidden", statusCode: StatusCodes.Status403Forbidden);
+    }
+
+    private static void Refused(HttpContext context, int status, string reason) =>
+        Log.Refused(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Mcu.Auth"),
+            context.Request.Method, context.Request.Path, status, reason);
 }

@@ -105,7 +105,12 @@ public sealed class AuthTests : IClassFixture<ServerFixture>
         using var echo = await anonymous.PostAsync("/api/echo/whip", new StringContent("v=0", Encoding.UTF8, "text/plain"));
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, echo.StatusCode); // the echo diagnostic stays open
 
-        Assert.NotEmpty(_server.LogLines);
+        using var wrongRoom = _server.CreateClient(token);
+        using var refused = await wrongRoom.PostAsync("/api/rooms/auth-elsewhere/whip", new StringContent("v=0", Encoding.UTF8, "application/sdp"));
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+
+        Assert.Contains(_server.LogLines, line => line.Contains("Refused POST /api/rooms/auth-elsewhere/whip: 403"));
+        Assert.Contains(_server.LogLines, line => line.Contains("participant token issued"));
         Assert.DoesNotContain(_server.LogLines, line => line.Contains(ServerFixture.AdminKey) || line.Contains(token));
     }
 
