@@ -3,6 +3,7 @@ using Mcu.Server.Auth;
 using Mcu.Server.Events;
 using Mcu.Server.Layouts;
 using Mcu.Server.Metrics;
+using Microsoft.OpenApi;
 using Prometheus;
 
 namespace Mcu.Server.Api;
@@ -18,7 +19,18 @@ public static class ApiRegistration
         services.AddSingleton<AdminKey>();
         services.AddSingleton<RoomTokenIssuer>();
         services.AddSingleton<McuExporter>();
-        services.AddOpenApi();
+        services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            document.Components.SecuritySchemes["bearer"] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "The admin key (Mcu:AdminKey), or a room token from POST /api/rooms/{room}/tokens for WHIP/WHEP.",
+            };
+            return Task.CompletedTask;
+        }));
         return services;
     }
 

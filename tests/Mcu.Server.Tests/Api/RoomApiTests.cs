@@ -199,5 +199,7 @@ public sealed class RoomApiTests : IClassFixture<ServerFixture>
         {
             Assert.True(paths.TryGetProperty(path, out _), path);
         }
+        var bearer = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer");
+        Assert.Equal("bearer", bearer.GetProperty("scheme").GetString());
     }
 }
