@@ -61,6 +61,23 @@ public sealed class AuthTests : IClassFixture<ServerFixture>
     }
 
     [Fact]
+    public async Task A_viewer_joins_over_whep_with_a_viewer_token_and_receives_the_mix()
+    {
+        using var admin = _server.CreateAdminClient();
+        await using var sender = await ParticipantBot.JoinAsync(admin, new Uri(_server.BaseAddress, "/api/rooms/auth-whep/whip?name=cam"),
+            new BotOptions { Name = "cam", Colour = (40, 40, 220), BearerToken = ServerFixture.AdminKey, DecodeVideo = false });
+        string token = await _server.IssueTokenAsync("auth-whep", "viewer");
+        using var http = _server.CreateClient();
+        await using var viewer = await ParticipantBot.JoinAsync(http, new Uri(_server.BaseAddress, "/api/rooms/auth-whep/whep?name=watcher"),
+            new BotOptions { Name = "watcher", Colour = null, ToneHz = null, Direction = Mcu.Rtc.Sdp.SdpDirection.RecvOnly, BearerToken = token });
+        await Eventually.Get(() => Task.FromResult(viewer.LatestPicture()),
+            p => p is not null && Signals.Near(Signals.AverageColour(p, 0.5, 0.5), (40, 40, 220), 45),
+            TimeSpan.FromSeconds(20), "the viewer seeing the sender's blue");
+        var people = await admin.GetFromJsonAsync<JsonElement>("/api/rooms/auth-whep/participants");
+        Assert.Contains(people.EnumerateArray(), p => p.GetProperty("displayName").GetString() == "watcher" && p.GetProperty("role").GetString() == "viewer");
+    }
+
+    [Fact]
     public async Task A_tampered_token_is_401()
     {
         string token = await _server.IssueTokenAsync("auth-t");
