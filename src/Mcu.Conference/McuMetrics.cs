@@ -4,7 +4,7 @@ namespace Mcu.Conference;
 
 /// <summary>
 /// The conference's instruments (System.Diagnostics.Metrics, meter "Mcu"); the server
-/// exports them to Prometheus. Observable ones are read from the rooms on demand.
+/// exports them to Prometheus, whose meter adapter prefixes the meter name (mcu_video_encode_ms).
 /// </summary>
 public static class McuMetrics
 {
@@ -12,15 +12,15 @@ public static class McuMetrics
 
     public static readonly Meter Meter = new(MeterName);
 
-    public static readonly Histogram<double> EncodeMs = Meter.CreateHistogram<double>("mcu_video_encode_ms", "ms", "Time to encode one composited frame");
-    public static readonly Histogram<double> DecodeMs = Meter.CreateHistogram<double>("mcu_video_decode_ms", "ms", "Time to decode one received frame");
-    public static readonly Histogram<double> CompositeMs = Meter.CreateHistogram<double>("mcu_video_composite_ms", "ms", "Time to composite one output frame");
-    public static readonly Histogram<double> ServerLatencyMs = Meter.CreateHistogram<double>("mcu_video_latency_ms", "ms",
+    public static readonly Histogram<double> EncodeMs = Meter.CreateHistogram<double>("video_encode_ms", "ms", "Time to encode one composited frame");
+    public static readonly Histogram<double> DecodeMs = Meter.CreateHistogram<double>("video_decode_ms", "ms", "Time to decode one received frame");
+    public static readonly Histogram<double> CompositeMs = Meter.CreateHistogram<double>("video_composite_ms", "ms", "Time to composite one output frame");
+    public static readonly Histogram<double> ServerLatencyMs = Meter.CreateHistogram<double>("video_latency_ms", "ms",
         "From a participant's frame arriving complete to the first packet of an output frame showing it");
-    public static readonly Counter<long> FramesEncoded = Meter.CreateCounter<long>("mcu_video_frames_encoded", "frames", "Composited frames encoded, by tier");
-    public static readonly Counter<long> NacksSent = Meter.CreateCounter<long>("mcu_nacks_sent", "packets", "Sequence numbers NACKed to senders");
-    public static readonly Counter<long> NacksReceived = Meter.CreateCounter<long>("mcu_nacks_received", "packets", "Sequence numbers participants NACKed to us");
-    public static readonly Counter<long> KeyframeRequestsSent = Meter.CreateCounter<long>("mcu_plis_sent", "requests", "Keyframe requests sent to senders");
-    public static readonly Counter<long> KeyframeRequestsReceived = Meter.CreateCounter<long>("mcu_plis_received", "requests", "Keyframe requests from receivers");
-    public static readonly Counter<long> PacketsLost = Meter.CreateCounter<long>("mcu_packets_lost", "packets", "Incoming packets given up as lost");
+    public static readonly Counter<long> FramesEncoded = Meter.CreateCounter<long>("video_frames_encoded", "frames", "Composited frames encoded, by tier");
+    public static readonly Counter<long> NacksSent = Meter.CreateCounter<long>("nacks_sent", "packets", "Sequence numbers NACKed to senders");
+    public static readonly Counter<long> NacksReceived = Meter.CreateCounter<long>("nacks_received", "packets", "Sequence numbers participants NACKed to us");
+    public static readonly Counter<long> KeyframeRequestsSent = Meter.CreateCounter<long>("plis_sent", "requests", "Keyframe requests sent to senders");
+    public static readonly Counter<long> KeyframeRequestsReceived = Meter.CreateCounter<long>("plis_received", "requests", "Keyframe requests from receivers");
+    public static readonly Counter<long> PacketsLost = Meter.CreateCounter<long>("packets_lost", "packets", "Incoming packets given up as lost");
 }

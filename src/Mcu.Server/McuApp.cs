@@ -1,5 +1,6 @@
 using Mcu.Conference.Layouts;
 using Mcu.Conference.Rooms;
+using Mcu.Server.Api;
 using Mcu.Server.Conference;
 using Mcu.Server.Echo;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,8 @@ public static class McuApp
 {
     public const string DefaultUrl = "http://127.0.0.1:8080";
 
-    public static WebApplication Build(string[] args)
+    /// <param name="configure">Last word on the services before the app is built (tests add a log capture).</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         // The content root is the app's folder, so the pages (wwwroot) are found wherever it is started from.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -28,7 +30,9 @@ public static class McuApp
         builder.Services.AddSingleton<RtcHost>();
         builder.Services.AddSingleton(services => new LayoutTemplateStore(LayoutsFolder(services.GetRequiredService<IOptions<McuOptions>>().Value)));
         builder.Services.AddSingleton<RoomDirectory>();
+        builder.Services.AddMcuApi();
         builder.Services.AddProblemDetails();
+        configure?.Invoke(builder);
         builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy => policy
             .AllowAnyOrigin().AllowAnyHeader().AllowAnyMethod()
             .WithExposedHeaders("Location", "ETag", "Link")));
@@ -43,6 +47,7 @@ public static class McuApp
         app.MapEchoEndpoints();
         app.MapWhipEndpoints();
         app.MapRoomStatsEndpoints();
+        app.MapMcuApi();
 
         // Open the media socket at start-up, not on the first offer, so a bad port fails fast.
         app.Lifetime.ApplicationStarted.Register(() =>

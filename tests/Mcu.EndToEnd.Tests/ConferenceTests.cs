@@ -35,7 +35,7 @@ public sealed class ConferenceTests : IClassFixture<ServerFixture>
         {
             foreach (var (name, colour, tone) in People)
             {
-                bots.Add(await ParticipantBot.JoinAsync(http, Whip("four", name), new BotOptions { Name = name, Colour = colour, ToneHz = tone }));
+                bots.Add(await ParticipantBot.JoinAsync(http, Whip("four", name), new BotOptions { BearerToken = ServerFixture.AdminKey, Name = name, Colour = colour, ToneHz = tone }));
             }
             var room = Room("four");
             Assert.Equal("grid-4", room.CurrentTemplate!.Name);
@@ -75,15 +75,15 @@ public sealed class ConferenceTests : IClassFixture<ServerFixture>
     public async Task Joining_and_leaving_relays_the_canvas_and_the_others_media_never_stops()
     {
         using var http = _server.CreateClient();
-        await using var red = await ParticipantBot.JoinAsync(http, Whip("churn", "red"), new BotOptions { Name = "red", Colour = People[0].Colour, ToneHz = People[0].Tone });
-        await using var green = await ParticipantBot.JoinAsync(http, Whip("churn", "green"), new BotOptions { Name = "green", Colour = People[1].Colour, ToneHz = People[1].Tone });
+        await using var red = await ParticipantBot.JoinAsync(http, Whip("churn", "red"), new BotOptions { BearerToken = ServerFixture.AdminKey, Name = "red", Colour = People[0].Colour, ToneHz = People[0].Tone });
+        await using var green = await ParticipantBot.JoinAsync(http, Whip("churn", "green"), new BotOptions { BearerToken = ServerFixture.AdminKey, Name = "green", Colour = People[1].Colour, ToneHz = People[1].Tone });
         var room = Room("churn");
         Assert.Equal("side-by-side", room.CurrentTemplate!.Name);
         await Eventually.Get(() => Task.FromResult(red.LatestPicture()),
             p => p is not null && Signals.Near(Signals.AverageColour(p, 0.75, 0.5), People[1].Colour, 45),
             TimeSpan.FromSeconds(20), "red seeing green on the right");
 
-        var blue = await ParticipantBot.JoinAsync(http, Whip("churn", "blue"), new BotOptions { Name = "blue", Colour = People[2].Colour, ToneHz = People[2].Tone });
+        var blue = await ParticipantBot.JoinAsync(http, Whip("churn", "blue"), new BotOptions { BearerToken = ServerFixture.AdminKey, Name = "blue", Colour = People[2].Colour, ToneHz = People[2].Tone });
         await Eventually.Get(() => Task.FromResult(red.LatestPicture()),
             p => p is not null && Signals.Near(QuarterColour(p, 2), People[2].Colour, 45),
             TimeSpan.FromSeconds(20), "red seeing blue join in the grid");
@@ -106,9 +106,9 @@ public sealed class ConferenceTests : IClassFixture<ServerFixture>
     public async Task A_participant_offering_only_h264_gets_h264_and_a_vp8_one_gets_vp8()
     {
         using var http = _server.CreateClient();
-        await using var vp8 = await ParticipantBot.JoinAsync(http, Whip("codecs", "vp8"), new BotOptions { Name = "vp8", Colour = People[0].Colour, ToneHz = 500 });
+        await using var vp8 = await ParticipantBot.JoinAsync(http, Whip("codecs", "vp8"), new BotOptions { BearerToken = ServerFixture.AdminKey, Name = "vp8", Colour = People[0].Colour, ToneHz = 500 });
         await using var h264 = await ParticipantBot.JoinAsync(http, Whip("codecs", "h264"),
-            new BotOptions { Name = "h264", Colour = People[2].Colour, ToneHz = 900, VideoCodec = Mcu.Rtc.Sdp.CodecKind.H264 });
+            new BotOptions { BearerToken = ServerFixture.AdminKey, Name = "h264", Colour = People[2].Colour, ToneHz = 900, VideoCodec = Mcu.Rtc.Sdp.CodecKind.H264 });
         Assert.Equal(Mcu.Rtc.Sdp.CodecKind.H264, h264.Client.Answer.Video!.Codec);
         Assert.Equal(Mcu.Rtc.Sdp.CodecKind.Vp8, vp8.Client.Answer.Video!.Codec);
         foreach (var bot in new[] { vp8, h264 })
@@ -128,8 +128,8 @@ public sealed class ConferenceTests : IClassFixture<ServerFixture>
         var rooms = _server.Services.GetRequiredService<RoomDirectory>();
         Assert.True(rooms.TryCreate("mirrorless", new RoomOptions { HideSelf = true }, out _));
         using var http = _server.CreateClient();
-        await using var red = await ParticipantBot.JoinAsync(http, Whip("mirrorless", "red"), new BotOptions { Name = "red", Colour = People[0].Colour, ToneHz = 500 });
-        await using var blue = await ParticipantBot.JoinAsync(http, Whip("mirrorless", "blue"), new BotOptions { Name = "blue", Colour = People[2].Colour, ToneHz = 900 });
+        await using var red = await ParticipantBot.JoinAsync(http, Whip("mirrorless", "red"), new BotOptions { BearerToken = ServerFixture.AdminKey, Name = "red", Colour = People[0].Colour, ToneHz = 500 });
+        await using var blue = await ParticipantBot.JoinAsync(http, Whip("mirrorless", "blue"), new BotOptions { BearerToken = ServerFixture.AdminKey, Name = "blue", Colour = People[2].Colour, ToneHz = 900 });
         // Each sees only the other, alone on a canvas laid out for one.
         await Eventually.Get(() => Task.FromResult(red.LatestPicture()),
             p => p is not null && Signals.Near(Signals.AverageColour(p, 0.25, 0.5), People[2].Colour, 45)

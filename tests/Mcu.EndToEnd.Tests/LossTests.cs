@@ -17,9 +17,9 @@ public sealed class LossTests : IClassFixture<ServerFixture>
         using var http = _server.CreateClient();
         Uri Whip(string name) => new(_server.BaseAddress, $"/api/rooms/lossy/whip?name={name}");
         await using var lossy = await ParticipantBot.JoinAsync(http, Whip("lossy"),
-            new BotOptions { Name = "lossy", Colour = (220, 40, 40), ToneHz = 500, DecodeVideo = false });
+            new BotOptions { BearerToken = ServerFixture.AdminKey, Name = "lossy", Colour = (220, 40, 40), ToneHz = 500, DecodeVideo = false });
         await using var steady = await ParticipantBot.JoinAsync(http, Whip("steady"),
-            new BotOptions { Name = "steady", Colour = (40, 40, 220), ToneHz = 900 });
+            new BotOptions { BearerToken = ServerFixture.AdminKey, Name = "steady", Colour = (40, 40, 220), ToneHz = 900 });
         Assert.True(_server.Services.GetRequiredService<RoomDirectory>().TryGet("lossy", out var room));
         var lossyInRoom = room.Participants.Single(p => p.DisplayName == "lossy");
 

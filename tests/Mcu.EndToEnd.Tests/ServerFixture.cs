@@ -6,6 +6,9 @@ namespace Mcu.EndToEnd.Tests;
 /// <summary>A real Mcu server (Kestrel + UDP) on 127.0.0.1 with free ports, started once per test class.</summary>
 public sealed class ServerFixture : IAsyncLifetime
 {
+    /// <summary>The admin key the server is started with (auth is always on).</summary>
+    public const string AdminKey = "test-admin-key";
+
     private WebApplication? _app;
 
     public Uri BaseAddress { get; private set; } = null!;
@@ -15,7 +18,7 @@ public sealed class ServerFixture : IAsyncLifetime
     public HttpClient CreateClient() => new() { BaseAddress = BaseAddress };
 
     /// <summary>What a page URL needs to join a room (a token query parameter once auth is on).</summary>
-    public string TokenQuery => "";
+    public string TokenQuery => "&token=" + AdminKey;
 
     public async Task InitializeAsync()
     {
@@ -23,6 +26,7 @@ public sealed class ServerFixture : IAsyncLifetime
             "--urls=http://127.0.0.1:0",
             "--Mcu:UdpBind=127.0.0.1",
             "--Mcu:UdpPort=0",
+            $"--Mcu:AdminKey={AdminKey}",
             "--Logging:LogLevel:Default=Warning",
         ]);
         await _app.StartAsync();

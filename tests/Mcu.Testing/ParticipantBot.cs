@@ -39,7 +39,7 @@ public sealed record BotOptions
     /// </summary>
     public bool ReplayEncodedFrames { get; init; } = true;
 
-    /// <summary>Sent as the WHIP bearer token.</summary>
+    /// <summary>Sent as <c>Authorization: Bearer</c> on the WHIP POST and DELETE (admin key or room token).</summary>
     public string? BearerToken { get; init; }
 
     /// <summary>Fraction of outgoing packets to drop (simulated uplink loss), 0..1.</summary>

@@ -198,6 +198,10 @@ public sealed partial class Room : IDisposable
         Raise(new RoomEvent(RoomEventType.LayoutChanged, null, layout));
     }
 
+    /// <summary>Tells listeners the API changed someone (muted, renamed, re-tiered); <paramref name="what"/> lists the changes.</summary>
+    public void OnParticipantUpdated(Participant participant, string what) =>
+        Raise(new RoomEvent(RoomEventType.ParticipantUpdated, participant.Id, what));
+
     /// <summary>Recorders attached now.</summary>
     public IReadOnlyList<IRoomRecorder> Recorders => _recorders;
 

@@ -18,6 +18,7 @@ namespace Mcu.Rtc.Client;
 public sealed class WhipClient : IAsyncDisposable
 {
     private readonly HttpClient _http;
+    private string? _bearerToken;
     private readonly UdpTransport _transport;
 
     private WhipClient(HttpClient http, UdpTransport transport, RtcConnection connection, SdpAnswer answer, Uri resource, OfferOptions offer)
@@ -102,7 +103,7 @@ public sealed class WhipClient : IAsyncDisposable
                 RemoteCandidate = candidate,
             });
             var connection = transport.Add(peer, handler);
-            return new WhipClient(http, transport, connection, answer, new Uri(endpoint, location), offer);
+            return new WhipClient(http, transport, connection, answer, new Uri(endpoint, location), offer) { _bearerToken = options.BearerToken };
         }
         catch
         {
@@ -116,7 +117,13 @@ public sealed class WhipClient : IAsyncDisposable
     {
         try
         {
-            using var response = await _http.DeleteAsync(Resource);
+            // RFC 9725 §4.5: the session resource takes the same token as the endpoint.
+            using var request = new HttpRequestMessage(HttpMethod.Delete, Resource);
+            if (_bearerToken is not null)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _bearerToken);
+            }
+            using var response = await _http.SendAsync(request);
         }
         catch (HttpRequestException)
         {

@@ -1,6 +1,8 @@
 using Mcu.Conference.Layouts;
 using Mcu.Conference.Mixing;
 using Mcu.Conference.Rooms;
+using Mcu.Server.Api;
+using Mcu.Server.Auth;
 using Mcu.Server.Rtc;
 
 namespace Mcu.Server.Conference;
@@ -13,10 +15,12 @@ public static class WhipEndpoints
 {
     public static void MapWhipEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/rooms/{room}/whip", (HttpContext context, string room, string? name, string? tier, RtcHost host, RoomDirectory rooms, CancellationToken ct) =>
-            Join(context, room, name, tier, ParticipantRole.Participant, host, rooms, ct)).WithTags("WHIP");
-        app.MapPost("/api/rooms/{room}/whep", (HttpContext context, string room, string? name, string? tier, RtcHost host, RoomDirectory rooms, CancellationToken ct) =>
-            Join(context, room, name, tier, ParticipantRole.Viewer, host, rooms, ct)).WithTags("WHEP");
+        app.MapPost("/api/rooms/{room}/whip", (HttpContext context, string room, string? name, string? tier, RtcHost host, RoomDirectory rooms, RoomCodecs codecs, CancellationToken ct) =>
+            Join(context, room, name, tier, ParticipantRole.Participant, host, rooms, codecs, ct))
+            .WithTags("WHIP").RequireRoomToken(ParticipantRole.Participant);
+        app.MapPost("/api/rooms/{room}/whep", (HttpContext context, string room, string? name, string? tier, RtcHost host, RoomDirectory rooms, RoomCodecs codecs, CancellationToken ct) =>
+            Join(context, room, name, tier, ParticipantRole.Viewer, host, rooms, codecs, ct))
+            .WithTags("WHEP").RequireRoomToken(ParticipantRole.Viewer);
 
         app.MapDelete("/api/rooms/{room}/sessions/{id}", (string room, string id, RoomDirectory rooms) =>
         {
@@ -26,11 +30,11 @@ public static class WhipEndpoints
             }
             r.Remove(participant, "left (WHIP DELETE)");
             return Results.Ok();
-        }).WithTags("WHIP");
+        }).WithTags("WHIP").RequireAnyRoomToken();
     }
 
     private static async Task<IResult> Join(HttpContext context, string roomName, string? name, string? tierName, ParticipantRole role,
-        RtcHost host, RoomDirectory rooms, CancellationToken ct)
+        RtcHost host, RoomDirectory rooms, RoomCodecs codecs, CancellationToken ct)
     {
         var (offer, problem) = await SdpHttp.ReadOfferAsync(context.Request, ct);
         if (problem is not null)
@@ -57,7 +61,10 @@ public static class WhipEndpoints
         {
             Participant? participant = null;
             var (connection, answer) = host.Accept(offer!, receiveMedia: role == ParticipantRole.Participant, (answer, streams) =>
-                participant = room.Join(id, string.IsNullOrWhiteSpace(name) ? DefaultName(role, id) : name.Trim(), role, answer, streams, pinned));
+            {
+                codecs.Check(room.Name, answer);
+                return participant = room.Join(id, string.IsNullOrWhiteSpace(name) ? DefaultName(role, id) : name.Trim(), role, answer, streams, pinned);
+            });
             participant!.Attach(connection);
             return SdpHttp.Created(context, $"/api/rooms/{roomName}/sessions/{id}", answer);
         }

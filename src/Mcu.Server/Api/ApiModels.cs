@@ -1,0 +1,64 @@
+using Mcu.Conference.Rooms;
+
+namespace Mcu.Server.Api;
+
+/// <summary>POST /api/rooms. Everything but the name is optional.</summary>
+public sealed record CreateRoomRequest(
+    string Name,
+    string? Layout = null,
+    string? DefaultTier = null,
+    string? MaxTier = null,
+    IReadOnlyList<string>? Codecs = null,
+    int? MaxParticipants = null,
+    int? FramesPerSecond = null,
+    bool? HideSelf = null);
+
+public sealed record RoomSummary(string Name, int Participants, string Layout, bool Recording, DateTimeOffset CreatedAt);
+
+public sealed record RoomView(
+    string Name,
+    DateTimeOffset CreatedAt,
+    string Layout,
+    string? CurrentTemplate,
+    string? ActiveSpeakerId,
+    string? PinnedSpeakerId,
+    string? SpeakerId,
+    bool Recording,
+    int Recorders,
+    int VideoEncoders,
+    RoomSettings Settings,
+    IReadOnlyList<ParticipantView> Participants);
+
+public sealed record RoomSettings(string DefaultTier, string MaxTier, IReadOnlyList<string> Codecs, int MaxParticipants, int FramesPerSecond, bool HideSelf);
+
+public sealed record ParticipantView(
+    string Id,
+    string DisplayName,
+    string Role,
+    string State,
+    bool AudioMuted,
+    bool VideoMuted,
+    string Tier,
+    string? PinnedTier,
+    string Codec,
+    bool SendsVideo,
+    DateTimeOffset JoinedAt)
+{
+    public static ParticipantView Of(Participant p) => new(
+        p.Id, p.DisplayName, p.Role == ParticipantRole.Viewer ? "viewer" : "participant", p.State.ToString(),
+        p.AudioMuted, p.VideoMuted, p.Tier.Name, p.Tiers.Pinned?.Name, p.OutputCodec.ToString(), p.SendsVideo, p.JoinedAt);
+}
+
+/// <summary>PATCH /api/rooms/{room}/participants/{id}: fields left out stay as they are. Tier "auto" unpins.</summary>
+public sealed record UpdateParticipantRequest(string? DisplayName = null, bool? AudioMuted = null, bool? VideoMuted = null, string? Tier = null);
+
+/// <summary>PUT /api/rooms/{room}/speaker: a participant id, or null to let the loudest speak.</summary>
+public sealed record SpeakerRequest(string? ParticipantId);
+
+/// <summary>PUT /api/rooms/{room}/layout.</summary>
+public sealed record LayoutRequest(string Layout);
+
+/// <summary>POST /api/rooms/{room}/tokens.</summary>
+public sealed record TokenRequest(string? Role = null, int? TtlSeconds = null);
+
+public sealed record TokenResponse(string Token, string Room, string Role, DateTimeOffset ExpiresAt);

@@ -1,0 +1,153 @@
+using Mcu.Conference.Layouts;
+using Mcu.Conference.Mixing;
+using Mcu.Conference.Rooms;
+using Mcu.Server.Auth;
+
+namespace Mcu.Server.Api;
+
+/// <summary>/api/rooms: create, list, look at, close rooms; switch their layout and speaker.</summary>
+public static class RoomEndpoints
+{
+    public static void MapRoomEndpoints(this IEndpointRouteBuilder app)
+    {
+        var rooms = app.MapGroup("/api/rooms").WithTags("Rooms");
+
+        rooms.MapGet("/", (RoomDirectory directory) => directory.Rooms
+            .Select(r => new RoomSummary(r.Name, r.Participants.Count, r.Layout, r.Recorders.Count > 0, r.CreatedAt)).ToList());
+
+        rooms.MapGet("/{room}", (string room, RoomDirectory directory, RoomCodecs codecs) =>
+            directory.TryGet(room, out var r) ? Results.Ok(View(r, codecs)) : NoRoom(room))
+            .Produces<RoomView>();
+
+        rooms.MapPost("/", async (HttpRequest request, RoomDirectory directory, RoomCodecs codecs, ILogger<Room> logger, CancellationToken ct) =>
+        {
+            var (body, problem) = await JsonBody.ReadAsync<CreateRoomRequest>(request, ct);
+            if (problem is not null)
+            {
+                return problem;
+            }
+            if (Check(body!) is { } invalid)
+            {
+                return Invalid(invalid);
+            }
+            var defaults = new RoomOptions();
+            var options = defaults with
+            {
+                Layout = body!.Layout ?? defaults.Layout,
+                DefaultTier = body.DefaultTier ?? defaults.DefaultTier,
+                MaxTier = body.MaxTier ?? defaults.MaxTier,
+                MaxParticipants = body.MaxParticipants ?? defaults.MaxParticipants,
+                FramesPerSecond = body.FramesPerSecond ?? defaults.FramesPerSecond,
+                HideSelf = body.HideSelf ?? defaults.HideSelf,
+            };
+            Room room;
+            try
+            {
+                if (!directory.TryCreate(body.Name, options, out room))
+                {
+                    return Results.Problem($"room '{body.Name}' exists", title: "Conflict", statusCode: StatusCodes.Status409Conflict);
+                }
+            }
+            catch (Exception e) when (e is ArgumentException or LayoutTemplateException)
+            {
+                return Invalid(e.Message);
+            }
+            codecs.Set(room.Name, body.Codecs?.Select(c => c.ToLowerInvariant()).Distinct().ToList() ?? RoomCodecs.All);
+            Log.RoomCreated(logger, room.Name, room.Layout);
+            return Results.Created($"/api/rooms/{room.Name}", View(room, codecs));
+        }).Accepts<CreateRoomRequest>("application/json").Produces<RoomView>(StatusCodes.Status201Created).RequireAdmin();
+
+        rooms.MapDelete("/{room}", (string room, RoomDirectory directory, RoomCodecs codecs, ILogger<Room> logger) =>
+        {
+            if (!directory.Close(room))
+            {
+                return NoRoom(room);
+            }
+            codecs.Forget(room);
+            Log.RoomClosed(logger, room);
+            return Results.NoContent();
+        }).RequireAdmin();
+
+        rooms.MapPut("/{room}/layout", async (string room, HttpRequest request, RoomDirectory directory, ILogger<Room> logger, CancellationToken ct) =>
+        {
+            var (body, problem) = await JsonBody.ReadAsync<LayoutRequest>(request, ct);
+            if (problem is not null)
+            {
+                return problem;
+            }
+            if (!directory.TryGet(room, out var r))
+            {
+                return NoRoom(room);
+            }
+            try
+            {
+                r.SetLayout(body!.Layout ?? "");
+            }
+            catch (LayoutTemplateException e)
+            {
+                return Invalid(e.Message);
+            }
+            Log.LayoutApplied(logger, room, r.Layout);
+            return Results.Ok(new { layout = r.Layout, template = r.CurrentTemplate?.Name });
+        }).Accepts<LayoutRequest>("application/json").RequireAdmin();
+
+        rooms.MapPut("/{room}/speaker", async (string room, HttpRequest request, RoomDirectory directory, CancellationToken ct) =>
+        {
+            var (body, problem) = await JsonBody.ReadAsync<SpeakerRequest>(request, ct);
+            if (problem is not null)
+            {
+                return problem;
+            }
+            if (!directory.TryGet(room, out var r))
+            {
+                return NoRoom(room);
+            }
+            if (body!.ParticipantId is { } id && r.Find(id) is null)
+            {
+                return ParticipantEndpoints.NoParticipant(room, id);
+            }
+            r.PinSpeaker(body.ParticipantId);
+            return Results.Ok(new { pinnedSpeakerId = r.PinnedSpeakerId, speakerId = r.SpeakerId });
+        }).Accepts<SpeakerRequest>("application/json").RequireAdmin();
+    }
+
+    public static RoomView View(Room r, RoomCodecs codecs) => new(
+        r.Name, r.CreatedAt, r.Layout, r.CurrentTemplate?.Name, r.ActiveSpeakerId, r.PinnedSpeakerId, r.SpeakerId,
+        r.Recorders.Count > 0, r.Recorders.Count, r.VideoEncoderCount,
+        new RoomSettings(r.Options.DefaultTier, r.Options.MaxTier, codecs.For(r.Name), r.Options.MaxParticipants, r.Options.FramesPerSecond, r.Options.HideSelf),
+        r.Participants.Select(ParticipantView.Of).ToList());
+
+    public static IResult NoRoom(string room) =>
+        Results.Problem($"no room '{room}'", title: "Not found", statusCode: StatusCodes.Status404NotFound);
+
+    public static IResult Invalid(string detail) =>
+        Results.Problem(detail, title: "Invalid request", statusCode: StatusCodes.Status400BadRequest);
+
+    private static string? Check(CreateRoomRequest body)
+    {
+        if (string.IsNullOrEmpty(body.Name))
+        {
+            return "name is required";
+        }
+        foreach (var tier in new[] { body.DefaultTier, body.MaxTier })
+        {
+            if (tier is not null && OutputTier.Find(tier) is null)
+            {
+                return $"tier '{tier}' is not one of {string.Join(", ", OutputTier.All.Select(t => t.Name))}";
+            }
+        }
+        if (body.Codecs is { } codecs && (codecs.Count == 0 || codecs.Any(c => !RoomCodecs.All.Contains(c?.ToLowerInvariant() ?? ""))))
+        {
+            return $"codecs: one or more of {string.Join(", ", RoomCodecs.All)}";
+        }
+        if (body.MaxParticipants is < 1 or > 100)
+        {
+            return "maxParticipants: 1 to 100";
+        }
+        if (body.FramesPerSecond is < 1 or > 60)
+        {
+            return "framesPerSecond: 1 to 60";
+        }
+        return null;
+    }
+}

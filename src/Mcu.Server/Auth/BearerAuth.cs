@@ -1,0 +1,75 @@
+using Mcu.Conference.Rooms;
+
+namespace Mcu.Server.Auth;
+
+/// <summary>
+/// Endpoint filters for the two kinds of bearer token: 401 (with <c>WWW-Authenticate</c>)
+/// when there is no valid token, 403 when the token is valid but not for this.
+/// </summary>
+public static class BearerAuth
+{
+    /// <summary>Only the admin key.</summary>
+    public static TBuilder RequireAdmin<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var caller = Caller.From(context.HttpContext);
+            if (!caller.IsAuthenticated)
+            {
+                return Unauthorized(context.HttpContext, caller);
+            }
+            return caller.IsAdmin ? await next(context) : Forbidden(context.HttpContext, "This needs the admin key.");
+        });
+
+    /// <summary>The admin key, or a token for the route's <c>{room}</c> that allows <paramref name="role"/>.</summary>
+    public static TBuilder RequireRoomToken<TBuilder>(this TBuilder builder, ParticipantRole role) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var caller = Caller.From(context.HttpContext);
+            if (!caller.IsAuthenticated)
+            {
+                return Unauthorized(context.HttpContext, caller);
+            }
+            string room = context.HttpContext.GetRouteValue("room") as string ?? "";
+            return caller.MayJoin(room, role)
+                ? await next(context)
+                : Forbidden(context.HttpContext, caller.Token!.Room != room
+                    ? "This token is for another room."
+                    : "This token is for viewing (WHEP) only.");
+        });
+
+    /// <summary>The admin key or any token for the route's <c>{room}</c> (leaving a session).</summary>
+    public static TBuilder RequireAnyRoomToken<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var caller = Caller.From(context.HttpContext);
+            if (!caller.IsAuthenticated)
+            {
+                return Unauthorized(context.HttpContext, caller);
+            }
+            string room = context.HttpContext.GetRouteValue("room") as string ?? "";
+            return caller.MayAct(room) ? await next(context) : Forbidden(context.HttpContext, "This token is for another room.");
+        });
+
+    private static IResult Unauthorized(HttpContext context, Caller caller)
+    {
+        Refused(context, StatusCodes.Status401Unauthorized, caller.HasCredentials ? "invalid token" : "no token");
+        // RFC 6750 §3: say which scheme, and whether the token presented was bad.
+        context.Response.Headers.WWWAuthenticate = caller.HasCredentials
+            ? "Bearer realm=\"mcu\", error=\"invalid_token\""
+            : "Bearer realm=\"mcu\"";
+        return Results.Problem(caller.HasCredentials
+                ? "The bearer token is not valid (wrong, malformed or expired)."
+                : "This needs Authorization: Bearer <admin key or room token>.",
+            title: "Unauthorized", statusCode: StatusCodes.Status401Unauthorized);
+    }
+
+    private static IResult Forbidden(HttpContext context, string detail)
+    {
+        Refused(context, StatusCodes.Status403Forbidden, detail);
+        return Results.Problem(detail, title: "Forbidden", statusCode: StatusCodes.Status403Forbidden);
+    }
+
+    private static void Refused(HttpContext context, int status, string reason) =>
+        Log.Refused(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Mcu.Auth"),
+            context.Request.Method, context.Request.Path, status, reason);
+}

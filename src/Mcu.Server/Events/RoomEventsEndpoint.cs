@@ -1,0 +1,110 @@
+using System.Net.WebSockets;
+using System.Text.Json;
+using System.Threading.Channels;
+using Mcu.Conference.Rooms;
+using Mcu.Server.Api;
+
+namespace Mcu.Server.Events;
+
+/// <summary>
+/// <c>GET /api/rooms/{room}/events</c> (WebSocket): the room's events as small JSON
+/// messages, in the order the room raised them. The first message, "subscribed", says the
+/// subscription is in place; the socket closes after "roomClosed". A client too slow to
+/// read loses the oldest events rather than slowing the room.
+/// </summary>
+public static class RoomEventsEndpoint
+{
+    private const int Backlog = 256;
+
+    public sealed record EventMessage(string Type, DateTimeOffset Timestamp, string Room, string? ParticipantId = null, string? Detail = null);
+
+    public static void MapRoomEventsEndpoint(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/rooms/{room}/events", async (HttpContext context, string room, RoomDirectory directory) =>
+        {
+            if (!directory.TryGet(room, out var r))
+            {
+                return RoomEndpoints.NoRoom(room);
+            }
+            if (!context.WebSockets.IsWebSocketRequest)
+            {
+                return Results.Problem("This is a WebSocket: connect with Upgrade: websocket.", title: "Upgrade required",
+                    statusCode: StatusCodes.Status426UpgradeRequired);
+            }
+            using var socket = await context.WebSockets.AcceptWebSocketAsync();
+            await PumpAsync(socket, r, context.RequestAborted);
+            return Results.Empty;
+        }).WithTags("Events");
+    }
+
+    private static async Task PumpAsync(WebSocket socket, Room room, CancellationToken ct)
+    {
+        var events = Channel.CreateBounded<RoomEvent>(new BoundedChannelOptions(Backlog)
+        {
+            FullMode = BoundedChannelFullMode.DropOldest,
+            SingleReader = true,
+        });
+        void OnChanged(RoomEvent e) => events.Writer.TryWrite(e);
+        room.Changed += OnChanged;
+        try
+        {
+            await SendAsync(socket, new EventMessage("subscribed", DateTimeOffset.UtcNow, room.Name), ct);
+            // Reading notices the client closing; its messages are ignored.
+            var reading = DrainAsync(socket, ct);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            _ = reading.ContinueWith(_ => stop.Cancel(), TaskScheduler.Default);
+            try
+            {
+                await foreach (var e in events.Reader.ReadAllAsync(stop.Token))
+                {
+                    await SendAsync(socket, Message(room.Name, e), stop.Token);
+                    if (e.Type == RoomEventType.RoomClosed)
+                    {
+                        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "room closed", ct);
+                        break;
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+            }
+        }
+        catch (WebSocketException)
+        {
+            // The client went away.
+        }
+        finally
+        {
+            room.Changed -= OnChanged;
+        }
+    }
+
+    private static EventMessage Message(string room, RoomEvent e) =>
+        new(JsonNamingPolicy.CamelCase.ConvertName(e.Type.ToString()), e.Timestamp, room, e.ParticipantId, e.Detail);
+
+    private static Task SendAsync(WebSocket socket, EventMessage message, CancellationToken ct) =>
+        socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(message, JsonBody.Options), WebSocketMessageType.Text, true, ct);
+
+    private static async Task DrainAsync(WebSocket socket, CancellationToken ct)
+    {
+        var buffer = new byte[1024];
+        try
+        {
+            while (socket.State == WebSocketState.Open)
+            {
+                var result = await socket.ReceiveAsync(buffer, ct);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+        }
+    }
+}
