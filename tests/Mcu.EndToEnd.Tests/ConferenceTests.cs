@@ -141,6 +141,30 @@ public sealed class ConferenceTests : IClassFixture<ServerFixture>
         Assert.Equal(2, Room("mirrorless").VideoEncoderCount);
     }
 
+    [Fact]
+    public async Task A_participant_who_stops_sending_keeps_their_last_picture_then_shows_their_placeholder()
+    {
+        using var http = _server.CreateClient();
+        await using var red = await ParticipantBot.JoinAsync(http, Whip("camera-off", "red"), new BotOptions { BearerToken = ServerFixture.AdminKey, Name = "red", Colour = People[0].Colour, ToneHz = 500 });
+        await using var blue = await ParticipantBot.JoinAsync(http, Whip("camera-off", "blue"), new BotOptions { BearerToken = ServerFixture.AdminKey, Name = "blue", Colour = People[2].Colour, ToneHz = 900 });
+        await Eventually.Get(() => Task.FromResult(blue.LatestPicture()),
+            p => p is not null && Signals.Near(Signals.AverageColour(p, 0.25, 0.5), People[0].Colour, 45),
+            TimeSpan.FromSeconds(20), "blue seeing red on the left");
+
+        red.VideoPaused = true;
+        await Task.Delay(800); // well within the 2 s the last picture is held
+        Assert.True(Signals.Near(Signals.AverageColour(blue.LatestPicture()!, 0.25, 0.5), People[0].Colour, 45), "the last picture is held a while");
+        var placeholder = await Eventually.Get(() => Task.FromResult(blue.LatestPicture()),
+            p => p is not null && !Signals.Near(Signals.AverageColour(p, 0.25, 0.5), People[0].Colour, 60),
+            TimeSpan.FromSeconds(10), "red's tile turning into a placeholder");
+        Assert.True(Signals.Near(Signals.AverageColour(placeholder!, 0.75, 0.5), People[2].Colour, 45), "blue's own tile is unchanged");
+
+        red.VideoPaused = false;
+        await Eventually.Get(() => Task.FromResult(blue.LatestPicture()),
+            p => p is not null && Signals.Near(Signals.AverageColour(p, 0.25, 0.5), People[0].Colour, 45),
+            TimeSpan.FromSeconds(10), "red's picture coming back");
+    }
+
     private Room Room(string name)
     {
         Assert.True(_server.Services.GetRequiredService<RoomDirectory>().TryGet(name, out var room));

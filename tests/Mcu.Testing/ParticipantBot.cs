@@ -100,6 +100,9 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
 
     public long PacketsSent => Volatile.Read(ref _packetsSent);
 
+    /// <summary>Stops (true) or resumes sending video, as a camera turned off.</summary>
+    public bool VideoPaused { get; set; }
+
     /// <summary>Fraction of outgoing packets dropped now (starts at <see cref="BotOptions.UplinkLoss"/>).</summary>
     public double UplinkLoss { get; set; }
 
@@ -317,7 +320,12 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
                     audioSamples += AudioFormat.SamplesPerFrame;
                     nextAudio += AudioFormat.FrameMillis * 1000;
                 }
-                if (encoder is not null && now >= nextVideo)
+                if (encoder is not null && now >= nextVideo && VideoPaused)
+                {
+                    nextVideo += frameMicros;
+                    _keyframeRequested = true; // resume with a keyframe
+                }
+                else if (encoder is not null && now >= nextVideo)
                 {
                     uint timestamp = (uint)(nextVideo * 90 / 1000);
                     bool key = _keyframeRequested;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Mcu.Conference.Recording;
 using Mcu.Conference.Rooms;
+using Mcu.Conference.Send;
 using Mcu.Media.Codecs;
 using Mcu.Media.Compositing;
 using Mcu.Media.Frames;
@@ -28,7 +29,8 @@ internal sealed class VideoOutput : IDisposable
     private readonly VideoEncoder _encoder;
     private readonly VideoFramePool _pool;
     private readonly IRtpPacketizer _packetizer;
-    private readonly byte[] _payload = new byte[MaxPayload];
+    private readonly FramePacer _pacer = new(MaxPayload);
+    private readonly FramePacer.PacketSink _sendToSubscriber;
     private readonly EncodedPacketHandler _onPacket;
     private List<Participant> _subscribers = [];
     private IRoomRecorder[] _recorders = [];
@@ -53,6 +55,7 @@ internal sealed class VideoOutput : IDisposable
         _pool = new VideoFramePool(key.Tier.Width, key.Tier.Height);
         _packetizer = key.Codec == VideoCodec.H264 ? new H264Packetizer(MaxPayload) : new Vp8Packetizer(MaxPayload);
         _onPacket = SendPacket;
+        _sendToSubscriber = SendToSubscriber;
         _tierTag = new KeyValuePair<string, object?>("tier", key.Tier.Name);
     }
 
@@ -146,6 +149,15 @@ internal sealed class VideoOutput : IDisposable
         _compositor.Dispose();
     }
 
+    private void SendToSubscriber(int index, ReadOnlySpan<byte> payload, bool marker)
+    {
+        var participant = _subscribers[index];
+        if (participant.VideoOut is { } sender && participant.Connection is { } connection)
+        {
+            sender.Send(connection, payload, _mediaMicros, marker);
+        }
+    }
+
     private void SendPacket(ReadOnlySpan<byte> data, bool isKeyframe, long timestampMicros)
     {
         foreach (var recorder in _recorders)
@@ -160,16 +172,6 @@ internal sealed class VideoOutput : IDisposable
             _pendingLatencyFromMs = -1;
         }
         _packetizer.Begin(data);
-        while (_packetizer.TryNext(_payload, out int length, out bool marker))
-        {
-            var payload = _payload.AsSpan(0, length);
-            foreach (var participant in _subscribers)
-            {
-                if (participant.VideoOut is { } sender && participant.Connection is { } connection)
-                {
-                    sender.Send(connection, payload, _mediaMicros, marker);
-                }
-            }
-        }
+        _pacer.Send(_packetizer, _subscribers.Count, _sendToSubscriber);
     }
 }
