@@ -91,6 +91,10 @@ internal sealed class VideoOutput : IDisposable
     public void Render(IReadOnlyList<LayoutRegion> regions, IReadOnlyList<CompositorSource> sources, long signature, long newestInputMs,
         List<Participant> subscribers, long nowMs, long mediaMicros)
     {
+        foreach (var recorder in _recorders)
+        {
+            _keyframeWanted |= recorder.WantsKeyframe;
+        }
         bool changed = signature != _lastSignature || _keyframeWanted || nowMs - _lastEncodeMs >= RefreshIntervalMs;
         if (!changed)
         {

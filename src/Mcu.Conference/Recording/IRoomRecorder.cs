@@ -19,4 +19,11 @@ public interface IRoomRecorder
 
     /// <summary>20 ms of the full mix (everyone), 48 kHz mono, at <paramref name="mediaMicros"/> on the room clock.</summary>
     void OnAudio(ReadOnlySpan<short> pcm, long mediaMicros);
+
+    /// <summary>
+    /// True when the recorder needs a keyframe now (its file fragments end at keyframes, or it
+    /// dropped video and cannot decode on). Read on the video clock thread before each frame;
+    /// it forces a keyframe on the shared encoder, so everyone on that tier gets it too.
+    /// </summary>
+    bool WantsKeyframe => false;
 }
