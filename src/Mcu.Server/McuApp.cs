@@ -29,6 +29,7 @@ public static class McuApp
         builder.Services.AddSingleton(services => new LayoutTemplateStore(LayoutsFolder(services.GetRequiredService<IOptions<McuOptions>>().Value)));
         builder.Services.AddSingleton<RoomDirectory>();
         builder.Services.AddProblemDetails();
+        builder.AddRecording();
         builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy => policy
             .AllowAnyOrigin().AllowAnyHeader().AllowAnyMethod()
             .WithExposedHeaders("Location", "ETag", "Link")));
@@ -42,6 +43,7 @@ public static class McuApp
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapEchoEndpoints();
         app.MapWhipEndpoints();
+        app.MapRecording();
 
         // Open the media socket at start-up, not on the first offer, so a bad port fails fast.
         app.Lifetime.ApplicationStarted.Register(() =>
