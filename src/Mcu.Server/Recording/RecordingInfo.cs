@@ -1,8 +1,9 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Mcu.Server.Recording;
 
-[JsonConverter(typeof(JsonStringEnumConverter<RecordingState>))]
+[JsonConverter(typeof(RecordingStateJsonConverter))]
 public enum RecordingState
 {
     /// <summary>The job is waiting for a worker.</summary>
@@ -70,3 +71,6 @@ public sealed record RecordingInfo
     [JsonIgnore]
     public bool IsEnded => State is RecordingState.Done or RecordingState.Failed or RecordingState.Interrupted;
 }
+
+/// <summary>States as lowercase words in the API and the sidecars: "queued", "recording"...</summary>
+public sealed class RecordingStateJsonConverter() : JsonStringEnumConverter<RecordingState>(JsonNamingPolicy.CamelCase);
