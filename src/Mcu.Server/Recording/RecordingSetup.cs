@@ -1,4 +1,5 @@
 using Hangfire;
+using Hangfire.AspNetCore;
 using Hangfire.InMemory;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
@@ -31,11 +32,6 @@ public static class RecordingSetup
             Ffmpeg = builder.Configuration["Mcu:FfmpegPath"] is { Length: > 0 } ffmpeg ? ffmpeg : "ffmpeg",
             Ffprobe = builder.Configuration["Mcu:FfprobePath"] is { Length: > 0 } ffprobe ? ffprobe : "ffprobe",
         };
-        JobStorage storage = postgres
-            ? new PostgreSqlStorage(new NpgsqlConnectionFactory(options.StorageConnectionString!, new PostgreSqlStorageOptions()),
-                new PostgreSqlStorageOptions { PrepareSchemaIfNecessary = true, UseSlidingInvisibilityTimeout = true, QueuePollInterval = TimeSpan.FromSeconds(1) })
-            : new InMemoryStorage(new InMemoryStorageOptions());
-
         var services = builder.Services;
         services.AddSingleton(settings);
         services.AddSingleton(new RecordingStore(settings.Folder));
@@ -43,13 +39,23 @@ public static class RecordingSetup
         services.AddSingleton<AdminKeyDashboardFilter>();
         services.AddTransient<RecordingJob>();
         services.AddTransient<PostProcessJob>();
-        // Registered before Hangfire's own, which only fill in what is missing.
-        services.AddSingleton(storage);
-        services.AddSingleton<IBackgroundJobClient>(_ => new BackgroundJobClient(storage));
-        services.AddHangfire(config => config
+        // Registered before Hangfire's own, which only fill in what is missing and would use its
+        // process-wide statics (JobStorage.Current, JobActivator.Current): jobs must see this app's services.
+        services.AddSingleton<JobStorage>(provider =>
+        {
+            _ = provider.GetRequiredService<IGlobalConfiguration>(); // our log provider first: storages log from their constructors
+            return postgres
+                ? new PostgreSqlStorage(new NpgsqlConnectionFactory(options.StorageConnectionString!, new PostgreSqlStorageOptions()),
+                    new PostgreSqlStorageOptions { PrepareSchemaIfNecessary = true, UseSlidingInvisibilityTimeout = true, QueuePollInterval = TimeSpan.FromSeconds(1) })
+                : new InMemoryStorage(new InMemoryStorageOptions());
+        });
+        services.AddSingleton<IBackgroundJobClient>(provider => new BackgroundJobClient(provider.GetRequiredService<JobStorage>()));
+        services.AddSingleton<JobActivator>(provider => new AspNetCoreJobActivator(provider.GetRequiredService<IServiceScopeFactory>()));
+        services.AddHangfire((provider, config) => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings());
+            .UseRecommendedSerializerSettings()
+            .UseLogProvider(new HangfireLogProvider(provider.GetRequiredService<ILoggerFactory>())));
         // Before the Hangfire server starts taking jobs: settle what a killed process left behind.
         services.AddHostedService<RecordingRecovery>();
         services.AddHangfireServer((_, server) =>
@@ -58,7 +64,7 @@ public static class RecordingSetup
             server.Queues = [settings.NodeQueue, RecordingSettings.SharedQueue];
             server.WorkerCount = 20; // recording jobs sit in a worker for as long as they record
             server.SchedulePollingInterval = TimeSpan.FromSeconds(1);
-        }, storage);
+        });
     }
 
     /// <summary>The recording API and the Hangfire dashboard (admin key only).</summary>
