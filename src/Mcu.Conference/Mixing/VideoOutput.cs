@@ -35,6 +35,9 @@ internal sealed class VideoOutput : IDisposable
     private readonly KeyValuePair<string, object?> _tierTag;
     private readonly Func<long> _nowMs;
     private long _mediaMicros;
+    private long _renderedAtMicros;
+    private readonly long _periodMicros;
+    private long _lastSlot = long.MinValue;
     private bool _keyframeWanted = true;
     private long _lastKeyframeMs = long.MinValue / 2;
     private long _lastEncodeMs = long.MinValue / 2;
@@ -44,6 +47,7 @@ internal sealed class VideoOutput : IDisposable
     {
         Key = key;
         _nowMs = nowMs;
+        _periodMicros = 1_000_000 / framesPerSecond;
         _compositor = new Compositor(key.Tier.Width, key.Tier.Height, style);
         _encoder = new VideoEncoder(key.Codec, key.Tier.Width, key.Tier.Height, framesPerSecond, key.Tier.BitrateKbps);
         _pool = new VideoFramePool(key.Tier.Width, key.Tier.Height);
@@ -95,6 +99,14 @@ internal sealed class VideoOutput : IDisposable
         {
             _keyframeWanted |= recorder.WantsKeyframe;
         }
+        // At most one frame per frame period of real time: a late clock catching up in a burst
+        // would only send pictures of the same instant (and give a recording colliding timestamps).
+        long slot = nowMs * 1000 / _periodMicros;
+        if (slot <= _lastSlot)
+        {
+            FramesSkipped++;
+            return;
+        }
         bool changed = signature != _lastSignature || _keyframeWanted || nowMs - _lastEncodeMs >= RefreshIntervalMs;
         if (!changed)
         {
@@ -103,6 +115,7 @@ internal sealed class VideoOutput : IDisposable
         }
         _lastSignature = signature;
         _lastEncodeMs = nowMs;
+        _lastSlot = slot;
         var frame = _pool.Rent();
         try
         {
@@ -119,6 +132,7 @@ internal sealed class VideoOutput : IDisposable
             }
             _subscribers = subscribers;
             _mediaMicros = mediaMicros;
+            _renderedAtMicros = slot * _periodMicros;
             _pendingLatencyFromMs = newestInputMs;
             _encoder.Encode(frame, keyframe, _onPacket);
             McuMetrics.EncodeMs.Record(Stopwatch.GetElapsedTime(composed).TotalMilliseconds, _tierTag);
@@ -143,7 +157,8 @@ internal sealed class VideoOutput : IDisposable
     {
         foreach (var recorder in _recorders)
         {
-            recorder.OnVideo(data, isKeyframe, _mediaMicros);
+            // When it was drawn (on the frame grid), not the tick's nominal time: a late tick shows pictures from now.
+            recorder.OnVideo(data, isKeyframe, _renderedAtMicros);
         }
         if (_pendingLatencyFromMs >= 0 && _subscribers.Count > 0)
         {

@@ -6,18 +6,20 @@ namespace Mcu.Conference.Recording;
 /// A sink on a room's mixer: it gets the composited video of its tier as H.264 (from the
 /// same shared encoder participants on that tier use, so recording costs no extra
 /// encode when one is running anyway) and the full audio mix every 20 ms, silence
-/// included, so audio and video stay on one clock. Calls come from the room's clock
-/// threads: do nothing slow in them (queue the work).
+/// included, so audio and video stay on one clock. Both are stamped with the room clock's
+/// time when they were made, not the tick's nominal time: a clock running late catches up
+/// in bursts, and its nominal times would then lag the pictures and sound they carry.
+/// Calls come from the room's clock threads: do nothing slow in them (queue the work).
 /// </summary>
 public interface IRoomRecorder
 {
     /// <summary>The size and bitrate to record at.</summary>
     OutputTier Tier { get; }
 
-    /// <summary>One encoded access unit (Annex-B) at <paramref name="mediaMicros"/> on the room clock.</summary>
+    /// <summary>One encoded access unit (Annex-B) drawn at <paramref name="mediaMicros"/> on the room clock.</summary>
     void OnVideo(ReadOnlySpan<byte> annexB, bool keyframe, long mediaMicros);
 
-    /// <summary>20 ms of the full mix (everyone), 48 kHz mono, at <paramref name="mediaMicros"/> on the room clock.</summary>
+    /// <summary>20 ms of the full mix (everyone), 48 kHz mono, mixed at <paramref name="mediaMicros"/> on the room clock.</summary>
     void OnAudio(ReadOnlySpan<short> pcm, long mediaMicros);
 
     /// <summary>

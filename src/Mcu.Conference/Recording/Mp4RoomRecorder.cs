@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Threading.Channels;
 using Mcu.Conference.Mixing;
-using Mcu.Conference.Rooms;
 using Mcu.Media.Frames;
 using Mcu.Media.Recording;
 
@@ -13,12 +12,18 @@ namespace Mcu.Conference.Recording;
 /// counts it, it never stalls the room. One worker writes the queue to <see cref="Mp4Writer"/>.
 /// A keyframe is asked for every <see cref="KeyframeIntervalMicros"/> so a crash loses at most
 /// one fragment, and after dropped video so the file decodes on from the next keyframe.
-/// Audio the writer did not get (dropped, or the room clock jumped) is filled with silence,
-/// because the writer lays audio end to end: a gap left out would put audio ahead of video.
+/// The writer lays audio end to end, so the recorder keeps it on the clock: when the audio
+/// written falls behind the stamps (media dropped, the room's clock stalled) the gap is
+/// filled with silence, and when it runs ahead (a late clock catching up in a burst) frames
+/// are dropped; within <see cref="MaxAudioDriftMicros"/> it is left alone, so jitter costs nothing.
 /// </summary>
 public sealed class Mp4RoomRecorder : IRoomRecorder
 {
     public const long KeyframeIntervalMicros = 2_000_000;
+
+    public const long MaxAudioDriftMicros = 60_000;
+
+    private const long MinVideoSpacingMicros = 1000;
 
     private const long MaxSilenceFillMicros = 10_000_000;
 
@@ -28,7 +33,7 @@ public sealed class Mp4RoomRecorder : IRoomRecorder
     private readonly TaskCompletionSource _faulted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly short[] _silence = new short[AudioFormat.SamplesPerFrame];
     private long _lastKeyframeMicros = long.MinValue / 2;
-    private long _lastVideoMicros;
+    private long _lastVideoMicros = long.MinValue / 2;
     private bool _videoBroken = true; // until the first keyframe
     private long _nextAudioMicros = -1;
     private long _firstMicros = -1;
@@ -73,6 +78,8 @@ public sealed class Mp4RoomRecorder : IRoomRecorder
 
     public void OnVideo(ReadOnlySpan<byte> annexB, bool keyframe, long mediaMicros)
     {
+        // The room draws at most one frame per frame period; this only guards the file's rule of increasing times.
+        mediaMicros = Math.Max(mediaMicros, _lastVideoMicros + MinVideoSpacingMicros);
         _lastVideoMicros = mediaMicros;
         if (keyframe)
         {
@@ -179,13 +186,13 @@ public sealed class Mp4RoomRecorder : IRoomRecorder
             if (_nextAudioMicros >= 0)
             {
                 long gap = item.MediaMicros - _nextAudioMicros;
-                if (gap >= Room.AudioTickMicros / 2)
+                if (gap > MaxAudioDriftMicros)
                 {
                     FillSilence(Math.Min(gap, MaxSilenceFillMicros));
                 }
-                else if (gap < -Room.AudioTickMicros / 2)
+                else if (gap < -MaxAudioDriftMicros)
                 {
-                    return; // older than what is written: the writer would misplace it
+                    return; // the written audio is ahead of the clock: the writer would place this late
                 }
             }
             _writer.WriteAudio(item.Audio.AsSpan(0, item.Length), item.MediaMicros);
