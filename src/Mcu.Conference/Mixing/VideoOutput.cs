@@ -38,6 +38,7 @@ internal sealed class VideoOutput : IDisposable
     private long _renderedAtMicros;
     private readonly long _periodMicros;
     private long _lastSlot = long.MinValue;
+    private long _lastStampSlot = long.MinValue / 2;
     private bool _keyframeWanted = true;
     private long _lastKeyframeMs = long.MinValue / 2;
     private long _lastEncodeMs = long.MinValue / 2;
@@ -132,7 +133,12 @@ internal sealed class VideoOutput : IDisposable
             }
             _subscribers = subscribers;
             _mediaMicros = mediaMicros;
-            _renderedAtMicros = slot * _periodMicros;
+            // Recorders get the frame slot its newest picture arrived in, not the one it was drawn in: the
+            // picture's wait (decode queue, tick) is taken out, as audio is mixed soon after it arrives.
+            // Slots only increase and never pass the drawing slot, so the stamps cannot run ahead.
+            long arrivedSlot = (newestInputMs >= 0 ? newestInputMs : nowMs) * 1000 / _periodMicros;
+            _lastStampSlot = Math.Min(slot, Math.Max(arrivedSlot, _lastStampSlot + 1));
+            _renderedAtMicros = _lastStampSlot * _periodMicros;
             _pendingLatencyFromMs = newestInputMs;
             _encoder.Encode(frame, keyframe, _onPacket);
             McuMetrics.EncodeMs.Record(Stopwatch.GetElapsedTime(composed).TotalMilliseconds, _tierTag);
@@ -157,7 +163,7 @@ internal sealed class VideoOutput : IDisposable
     {
         foreach (var recorder in _recorders)
         {
-            // When it was drawn (on the frame grid), not the tick's nominal time: a late tick shows pictures from now.
+            // Real time on the frame grid (see Render), not the tick's nominal time: a late tick shows pictures from now.
             recorder.OnVideo(data, isKeyframe, _renderedAtMicros);
         }
         if (_pendingLatencyFromMs >= 0 && _subscribers.Count > 0)

@@ -76,7 +76,8 @@ public sealed class RecordingJob(
             Fail(info with { File = file, Attempts = attempt }, room, e.Message);
             return;
         }
-        info = info with
+        // Re-read: the API may have added the job id since this job read it.
+        info = (store.Get(id) ?? info) with
         {
             State = RecordingState.Recording,
             File = file,
@@ -112,8 +113,7 @@ public sealed class RecordingJob(
             {
                 await Task.WhenAny(Task.Delay(ProgressInterval, anyEnd.Token), recorder.Faulted);
                 // Progress in the sidecar, so an interrupted recording still says how long it got.
-                info = info with { DurationSeconds = recorder.Duration.TotalSeconds, SizeBytes = SizeOf(file), Dropped = recorder.Dropped };
-                store.TrySave(info, out _);
+                info = store.Update(id, current => current with { DurationSeconds = recorder.Duration.TotalSeconds, SizeBytes = SizeOf(file), Dropped = recorder.Dropped }) ?? info;
             }
             if (roomClosed.IsCancellationRequested || room.IsClosed)
             {
@@ -130,7 +130,7 @@ public sealed class RecordingJob(
             room.Changed -= OnRoomEvent;
         }
         string? failure = await recorder.CompleteAsync();
-        info = info with
+        info = (store.Get(id) ?? info) with
         {
             EndedAt = DateTimeOffset.UtcNow,
             DurationSeconds = recorder.Duration.TotalSeconds,

@@ -58,8 +58,10 @@ public static class RecordingSetup
             .UseLogProvider(new HangfireLogProvider(provider.GetRequiredService<ILoggerFactory>())));
         // Before the Hangfire server starts taking jobs: settle what a killed process left behind.
         services.AddHostedService<RecordingRecovery>();
-        services.AddHangfireServer((_, server) =>
+        services.AddHangfireServer((provider, server) =>
         {
+            // Jobs are made from this app's services, not from whichever app last set JobActivator.Current.
+            server.Activator = provider.GetRequiredService<JobActivator>();
             server.ServerName = $"{node}:{Environment.ProcessId}";
             server.Queues = [settings.NodeQueue, RecordingSettings.SharedQueue];
             server.WorkerCount = 20; // recording jobs sit in a worker for as long as they record
