@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Mcu.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Mcu.EndToEnd.Tests.Recording;
 
@@ -55,7 +56,20 @@ public sealed class RecordedConference : IAsyncLifetime
         await Task.Delay(TimeSpan.FromSeconds(Seconds));
         FramesBeforeStopping = _bots[0].VideoFramesReceived;
         await RecordingApi.StopAsync(Http, Room, Id);
-        Recording = await RecordingApi.WaitForStateAsync(Http, Room, Id, "done", TimeSpan.FromSeconds(60));
+        try
+        {
+            Recording = await RecordingApi.WaitForStateAsync(Http, Room, Id, "done", TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException e)
+        {
+            // Say what Hangfire did with the post-processing job.
+            var info = await RecordingApi.GetAsync(Http, Room, Id);
+            var monitor = Server.Services.GetRequiredService<Hangfire.JobStorage>().GetMonitoringApi();
+            string history = info.TryGetProperty("postProcessJobId", out var job) && job.GetString() is { } jobId && monitor.JobDetails(jobId) is { } details
+                ? string.Join(" <- ", details.History.Select(h => $"{h.StateName} {h.Reason} {string.Join(",", h.Data.Select(d => $"{d.Key}={d.Value}"))}"))
+                : "no post-processing job";
+            throw new TimeoutException($"{e.Message}; post-processing job: {history}", e);
+        }
         File = Path.Combine(Server.RecordingsPath, Recording.GetProperty("file").GetString()!);
     }
 
