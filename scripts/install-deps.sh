@@ -4,8 +4,10 @@
 #   scripts/install-deps.sh test     the above, plus what the tests drive (Chromium, ffprobe, PostgreSQL)
 set -euo pipefail
 want=(cmake make gcc pkg-config libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev)
+# ffmpeg/ffprobe (the tools) post-process recordings: faststart copy, thumbnail, duration.
+want+=(ffmpeg)
 if [ "${1:-server}" = test ]; then
-  want+=(chromium ffmpeg fonts-dejavu-core)
+  want+=(chromium ffmpeg fonts-dejavu-core postgresql)
 fi
 missing=()
 for p in "${want[@]}"; do

@@ -170,7 +170,9 @@ typedef struct mcu_mp4_writer mcu_mp4_writer;
 /* Opens `path` (UTF-8) for writing a fragmented MP4 (frag_keyframe, empty_moov,
  * default_base_moof) with one H.264 track of width x height and one AAC track
  * (48 kHz mono, encoded inside from PCM). Fails with the open error, e.g.
- * AVERROR(EACCES) or AVERROR(ENOENT), before anything is allocated for the caller. */
+ * AVERROR(EACCES) or AVERROR(ENOENT), before anything is allocated for the caller.
+ * Each fragment reaches the OS when it is complete, so a killed process leaves a file
+ * that plays up to its last fragment. */
 MCU_API int mcu_mp4_writer_create(const char *path, int width, int height, int audio_bitrate_bps,
                                   mcu_mp4_writer **writer);
 

@@ -132,6 +132,9 @@ static int write_header(mcu_mp4_writer *w, const uint8_t *annexb, int size, int6
     w->video->codecpar->extradata_size = extradata_size;
     AVDictionary *options = NULL;
     av_dict_set(&options, "movflags", "frag_keyframe+empty_moov+default_base_moof", 0);
+    /* Hand each finished fragment to the OS at once: a small fragment would otherwise sit in
+     * the AVIOContext buffer and die with the process, leaving nothing playable after a crash. */
+    av_dict_set(&options, "flush_packets", "1", 0);
     ret = avformat_write_header(w->format, &options);
     av_dict_free(&options);
     if (ret < 0)

@@ -33,6 +33,7 @@ public static class McuApp
         builder.Services.AddMcuApi();
         builder.Services.AddProblemDetails();
         configure?.Invoke(builder);
+        builder.AddRecording();
         builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy => policy
             .AllowAnyOrigin().AllowAnyHeader().AllowAnyMethod()
             .WithExposedHeaders("Location", "ETag", "Link")));
@@ -48,6 +49,7 @@ public static class McuApp
         app.MapWhipEndpoints();
         app.MapRoomStatsEndpoints();
         app.MapMcuApi();
+        app.MapRecording();
 
         // Open the media socket at start-up, not on the first offer, so a bad port fails fast.
         app.Lifetime.ApplicationStarted.Register(() =>

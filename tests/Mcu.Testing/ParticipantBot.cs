@@ -42,6 +42,16 @@ public sealed record BotOptions
     /// <summary>Sent as <c>Authorization: Bearer</c> on the WHIP POST and DELETE (admin key or room token).</summary>
     public string? BearerToken { get; init; }
 
+    /// <summary>
+    /// Every this many ms, for <see cref="FlashMs"/>, the picture turns white and a
+    /// <see cref="FlashToneHz"/> beep plays, starting on the same instant (A/V sync tests). Null: never.
+    /// </summary>
+    public int? FlashEveryMs { get; init; }
+
+    public int FlashMs { get; init; } = 200;
+
+    public double FlashToneHz { get; init; } = 2000;
+
     /// <summary>Fraction of outgoing packets to drop (simulated uplink loss), 0..1.</summary>
     public double UplinkLoss { get; init; }
 }
@@ -278,6 +288,7 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
         VideoEncoder? encoder = null;
         IRtpPacketizer? packetizer = null;
         VideoFrame? picture = null;
+        (byte, byte, byte) c0 = _options.Colour ?? (0, 0, 0);
         if (_options.Colour is { } c && answer.Video is { } video && _videoPayloadType >= 0)
         {
             var codec = video.Codec == CodecKind.H264 ? VideoCodec.H264 : VideoCodec.Vp8;
@@ -296,7 +307,7 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
         long frameMicros = 1_000_000 / _options.FramesPerSecond;
         List<byte[]>? replay = null;
         int replayIndex = 0;
-        if (encoder is not null && _options.ReplayEncodedFrames)
+        if (encoder is not null && _options.ReplayEncodedFrames && _options.FlashEveryMs is null) // a flashing picture changes: encode it live
         {
             replay = [];
             for (int i = 0; i <= _options.FramesPerSecond; i++)
@@ -309,9 +320,17 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
             while (!_stop.IsCancellationRequested)
             {
                 long now = _clock.Elapsed.Ticks / 10;
-                if (_options.ToneHz is { } hz && _audioPayloadType >= 0 && now >= nextAudio)
+                if ((_options.ToneHz is not null || _options.FlashEveryMs is not null) && _audioPayloadType >= 0 && now >= nextAudio)
                 {
-                    Signals.Sine(pcm, hz, audioSamples);
+                    if (_options.ToneHz is { } hz)
+                    {
+                        Signals.Sine(pcm, hz, audioSamples);
+                    }
+                    else
+                    {
+                        pcm.AsSpan().Clear();
+                    }
+                    AddBeep(pcm, audioSamples);
                     int length = opus.Encode(pcm, payload);
                     if (length > 0)
                     {
@@ -330,6 +349,11 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
                     uint timestamp = (uint)(nextVideo * 90 / 1000);
                     bool key = _keyframeRequested;
                     _keyframeRequested = false;
+                    if (_options.FlashEveryMs is { } every)
+                    {
+                        var shown = IsFlashing(nextVideo) ? (255, 255, 255) : c0;
+                        picture!.Fill(Bt601.LumaOf(shown.Item1, shown.Item2, shown.Item3), Bt601.CbOf(shown.Item1, shown.Item2, shown.Item3), Bt601.CrOf(shown.Item1, shown.Item2, shown.Item3));
+                    }
                     picture!.TimestampMicros = nextVideo;
                     void Packetize(ReadOnlySpan<byte> data)
                     {
@@ -360,6 +384,28 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
         finally
         {
             encoder?.Dispose();
+        }
+    }
+
+    /// <summary>Whether the flash is on at <paramref name="micros"/> on the bot's clock.</summary>
+    private bool IsFlashing(long micros) =>
+        _options.FlashEveryMs is { } every && micros % (every * 1000L) < _options.FlashMs * 1000L;
+
+    /// <summary>Adds the flash beep to the samples that fall inside a flash (the same clock as the picture).</summary>
+    private void AddBeep(short[] pcm, long firstSample)
+    {
+        if (_options.FlashEveryMs is null)
+        {
+            return;
+        }
+        for (int i = 0; i < pcm.Length; i++)
+        {
+            long sample = firstSample + i;
+            if (IsFlashing(sample * 1_000_000 / AudioFormat.SampleRate))
+            {
+                double beep = 0.3 * short.MaxValue * Math.Sin(2 * Math.PI * _options.FlashToneHz * sample / AudioFormat.SampleRate);
+                pcm[i] = (short)Math.Clamp(pcm[i] + beep, short.MinValue, short.MaxValue);
+            }
         }
     }
 

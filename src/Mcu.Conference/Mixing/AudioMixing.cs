@@ -108,7 +108,7 @@ internal sealed class AudioMixing : IDisposable
             LastEncodeCount = 0;
             foreach (var recorder in recorders)
             {
-                recorder.OnAudio(_silence, mediaMicros); // a recording keeps its audio clock through silence
+                recorder.OnAudio(_silence, nowMs * 1000); // a recording keeps its audio clock through silence
             }
             return;
         }
@@ -117,7 +117,8 @@ internal sealed class AudioMixing : IDisposable
         UpdateSpeaker();
         foreach (var recorder in recorders)
         {
-            recorder.OnAudio(_mixer.FullMix, mediaMicros);
+            // When it was mixed (see IRoomRecorder): the same clock as the recorder's video.
+            recorder.OnAudio(_mixer.FullMix, nowMs * 1000);
         }
 
         int fullLength = -1, encodes = 0;

@@ -39,6 +39,10 @@ internal sealed class VideoOutput : IDisposable
     private readonly Func<long> _nowMs;
     private readonly LatencySamples _latency;
     private long _mediaMicros;
+    private long _renderedAtMicros;
+    private readonly long _periodMicros;
+    private long _lastSlot = long.MinValue;
+    private long _lastStampSlot = long.MinValue / 2;
     private bool _keyframeWanted = true;
     private long _lastKeyframeMs = long.MinValue / 2;
     private long _lastEncodeMs = long.MinValue / 2;
@@ -50,6 +54,7 @@ internal sealed class VideoOutput : IDisposable
         Key = key;
         _nowMs = nowMs;
         _latency = latency;
+        _periodMicros = 1_000_000 / framesPerSecond;
         _compositor = new Compositor(key.Tier.Width, key.Tier.Height, style);
         _encoder = new VideoEncoder(key.Codec, key.Tier.Width, key.Tier.Height, framesPerSecond, key.Tier.BitrateKbps);
         _pool = new VideoFramePool(key.Tier.Width, key.Tier.Height);
@@ -98,6 +103,18 @@ internal sealed class VideoOutput : IDisposable
     public void Render(IReadOnlyList<LayoutRegion> regions, IReadOnlyList<CompositorSource> sources, long signature, long newestInputMs,
         List<Participant> subscribers, long nowMs, long mediaMicros)
     {
+        foreach (var recorder in _recorders)
+        {
+            _keyframeWanted |= recorder.WantsKeyframe;
+        }
+        // At most one frame per frame period of real time: a late clock catching up in a burst
+        // would only send pictures of the same instant (and give a recording colliding timestamps).
+        long slot = nowMs * 1000 / _periodMicros;
+        if (slot <= _lastSlot)
+        {
+            FramesSkipped++;
+            return;
+        }
         // While pictures move, every tick is encoded (inputs and ticks are not in phase, so
         // encoding only ticks with a new input would beat down the frame rate); once nothing has
         // changed for a while, only a refresh a second goes out.
@@ -113,6 +130,7 @@ internal sealed class VideoOutput : IDisposable
             return;
         }
         _lastEncodeMs = nowMs;
+        _lastSlot = slot;
         var frame = _pool.Rent();
         try
         {
@@ -129,6 +147,12 @@ internal sealed class VideoOutput : IDisposable
             }
             _subscribers = subscribers;
             _mediaMicros = mediaMicros;
+            // Recorders get the frame slot its newest picture arrived in, not the one it was drawn in: the
+            // picture's wait (decode queue, tick) is taken out, as audio is mixed soon after it arrives.
+            // Slots only increase and never pass the drawing slot, so the stamps cannot run ahead.
+            long arrivedSlot = (newestInputMs >= 0 ? newestInputMs : nowMs) * 1000 / _periodMicros;
+            _lastStampSlot = Math.Min(slot, Math.Max(arrivedSlot, _lastStampSlot + 1));
+            _renderedAtMicros = _lastStampSlot * _periodMicros;
             _pendingLatencyFromMs = newestInputMs;
             _encoder.Encode(frame, keyframe, _onPacket);
             McuMetrics.EncodeMs.Record(Stopwatch.GetElapsedTime(composed).TotalMilliseconds, _tierTag);
@@ -162,7 +186,8 @@ internal sealed class VideoOutput : IDisposable
     {
         foreach (var recorder in _recorders)
         {
-            recorder.OnVideo(data, isKeyframe, _mediaMicros);
+            // Real time on the frame grid (see Render), not the tick's nominal time: a late tick shows pictures from now.
+            recorder.OnVideo(data, isKeyframe, _renderedAtMicros);
         }
         if (_pendingLatencyFromMs >= 0 && _subscribers.Count > 0)
         {

@@ -230,6 +230,16 @@ public sealed partial class Room : IDisposable
         }
     }
 
+    /// <summary>Tells the room's listeners about one of its recordings: started, stopped or failed (with why).</summary>
+    public void ReportRecording(RoomEventType type, string recordingId, string? detail)
+    {
+        if (type is not (RoomEventType.RecordingStarted or RoomEventType.RecordingStopped or RoomEventType.RecordingFailed))
+        {
+            throw new ArgumentOutOfRangeException(nameof(type), type, "not a recording event");
+        }
+        Raise(new RoomEvent(type, null, detail is null ? recordingId : $"{recordingId}: {detail}"));
+    }
+
     public void PinSpeaker(string? participantId)
     {
         _pinnedSpeaker = participantId;

@@ -1,0 +1,134 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+
+namespace Mcu.Server.Recording;
+
+/// <summary>
+/// Recordings' metadata: one JSON sidecar per recording in the recordings folder, written
+/// atomically (temp file, flush, rename), so a crash leaves the old or the new version,
+/// never half of one. The sidecar is the truth (another node may have updated it); the
+/// memory copy answers when the folder cannot be written (so a failure still has a reason).
+/// </summary>
+public sealed class RecordingStore
+{
+    private const string SidecarExtension = ".recording.json";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    private readonly ConcurrentDictionary<string, RecordingInfo> _memory = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+
+    public RecordingStore(string folder) => Folder = Path.GetFullPath(folder);
+
+    public string Folder { get; }
+
+    public static string NewId() => Guid.NewGuid().ToString("N")[..12];
+
+    public RecordingInfo? Get(string id)
+    {
+        if (!IsValidId(id))
+        {
+            return null;
+        }
+        return ReadSidecar(SidecarPath(id)) ?? _memory.GetValueOrDefault(id);
+    }
+
+    /// <summary>Every recording known, newest first; <paramref name="room"/> filters.</summary>
+    public IReadOnlyList<RecordingInfo> List(string? room = null)
+    {
+        var all = new Dictionary<string, RecordingInfo>(_memory, StringComparer.Ordinal);
+        if (Directory.Exists(Folder))
+        {
+            foreach (var path in Directory.EnumerateFiles(Folder, "*" + SidecarExtension))
+            {
+                if (ReadSidecar(path) is { } info)
+                {
+                    all[info.Id] = info;
+                }
+            }
+        }
+        return all.Values.Where(r => room is null || r.Room == room).OrderByDescending(r => r.CreatedAt).ToList();
+    }
+
+    /// <summary>Saves a new or changed recording. Throws <see cref="IOException"/> when the sidecar cannot be written (memory is updated anyway).</summary>
+    public void Save(RecordingInfo info)
+    {
+        lock (_lock)
+        {
+            _memory[info.Id] = info;
+            Directory.CreateDirectory(Folder);
+            string path = SidecarPath(info.Id);
+            string temp = path + ".tmp";
+            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+            {
+                JsonSerializer.Serialize(stream, info, Json);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, path, overwrite: true);
+        }
+    }
+
+    /// <summary>Saves, and reports instead of throwing whether the sidecar was written.</summary>
+    public bool TrySave(RecordingInfo info, out string? error)
+    {
+        try
+        {
+            Save(info);
+            error = null;
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error = e.Message;
+            return false;
+        }
+    }
+
+    /// <summary>Read, change, save under one lock (one process at a time changes a recording).</summary>
+    public RecordingInfo? Update(string id, Func<RecordingInfo, RecordingInfo> change)
+    {
+        lock (_lock)
+        {
+            if (Get(id) is not { } info)
+            {
+                return null;
+            }
+            var updated = change(info);
+            TrySave(updated, out _);
+            return updated;
+        }
+    }
+
+    public string PathOf(string fileName) => Path.Combine(Folder, fileName);
+
+    /// <summary>A file name for a new attempt of <paramref name="info"/> that no file has: never overwrite.</summary>
+    public string NewFileName(RecordingInfo info, out int attempt)
+    {
+        attempt = info.Attempts;
+        string name;
+        do
+        {
+            attempt++;
+            name = $"{info.Room}-{info.CreatedAt:yyyyMMdd-HHmmss}-{info.Id}-{attempt}.mp4";
+        }
+        while (File.Exists(PathOf(name)));
+        return name;
+    }
+
+    public static bool IsValidId(string id) => id.Length is > 0 and <= 32 && id.All(char.IsAsciiLetterOrDigit);
+
+    private string SidecarPath(string id) => Path.Combine(Folder, id + SidecarExtension);
+
+    private static RecordingInfo? ReadSidecar(string path)
+    {
+        try
+        {
+            using var stream = File.OpenRead(path);
+            return JsonSerializer.Deserialize<RecordingInfo>(stream, Json);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        {
+            return null;
+        }
+    }
+}
