@@ -6,12 +6,13 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Mcu.Testing;
 
-// dotnet run -c Release --project tests/Mcu.Bench -- [--participants 8] [--seconds 20] [--find-max]
+// dotnet run -c Release --project tests/Mcu.Bench -- [--participants 8] [--seconds 20] [--talkers K] [--find-max]
 //   N bots (our client role) join one room on loopback, each sending 640x360@30 VP8 (encoded
 //   once and replayed, so the bots leave the CPU to the server) and Opus,
 //   against the server started as a child process; prints per-participant received fps, the
 //   server's CPU, encoders running and server-added latency. --find-max raises N until a bot
-//   receives < 25 fps.
+//   receives < 25 fps. --talkers K: only the first K send a tone (the others send silence, as
+//   most people in a meeting do), default all of them.
 var options = BenchOptions.Parse(args);
 if (options.FindMax)
 {
@@ -31,7 +32,7 @@ if (options.FindMax)
 var single = await Bench.Run(options);
 Environment.ExitCode = single.MinFps >= 25 ? 0 : 1;
 
-internal sealed record BenchOptions(int Participants = 8, int Seconds = 20, bool FindMax = false)
+internal sealed record BenchOptions(int Participants = 8, int Seconds = 20, bool FindMax = false, int? Talkers = null)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -43,6 +44,7 @@ internal sealed record BenchOptions(int Participants = 8, int Seconds = 20, bool
                 "--participants" => o with { Participants = int.Parse(args[++i], CultureInfo.InvariantCulture) },
                 "--seconds" => o with { Seconds = int.Parse(args[++i], CultureInfo.InvariantCulture) },
                 "--find-max" => o with { FindMax = true },
+                "--talkers" => o with { Talkers = int.Parse(args[++i], CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException($"unknown argument {args[i]}"),
             };
         }
@@ -71,7 +73,7 @@ internal static class Bench
             {
                 var colour = ((byte)(40 + 25 * i % 200), (byte)(200 - 20 * i % 160), (byte)(60 + 30 * i % 180));
                 bots.Add(await ParticipantBot.JoinAsync(http, new Uri(http.BaseAddress!, $"/api/rooms/bench/whip?name=bot{i}"),
-                    new BotOptions { Name = $"bot{i}", Colour = colour, ToneHz = 300 + 100 * i, DecodeVideo = false, ReplayEncodedFrames = true, BearerToken = AdminKey }));
+                    new BotOptions { Name = $"bot{i}", Colour = colour, ToneHz = i < (options.Talkers ?? options.Participants) ? 300 + 100 * i : null, DecodeVideo = false, ReplayEncodedFrames = true, BearerToken = AdminKey }));
             }
             await Task.Delay(TimeSpan.FromSeconds(3)); // warm up: keyframes, layout settles
 
@@ -84,7 +86,7 @@ internal static class Bench
             var fps = bots.Select((b, i) => (b.VideoFramesReceived - framesBefore[i]) / seconds).ToArray();
 
             var stats = await http.GetFromJsonAsync<JsonElement>("/api/rooms/bench/stats");
-            Console.WriteLine($"participants: {options.Participants} at 640x360@30 VP8 + Opus, {options.Seconds} s on loopback");
+            Console.WriteLine($"participants: {options.Participants} at 640x360@30 VP8 + Opus ({options.Talkers ?? options.Participants} of them talking), {options.Seconds} s on loopback");
             Console.WriteLine($"received fps per participant: {string.Join(" ", fps.Select(f => f.ToString("F1", CultureInfo.InvariantCulture)))}");
             Console.WriteLine($"received fps min/mean: {fps.Min():F1} / {fps.Average():F1}");
             Console.WriteLine($"server CPU: {cpuPercent:F0} % of one core ({Environment.ProcessorCount} cores)");

@@ -374,7 +374,8 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
                     }
                     nextVideo += frameMicros;
                 }
-                long wait = Math.Min(nextAudio, encoder is null ? long.MaxValue : nextVideo) - _clock.Elapsed.Ticks / 10;
+                bool sendsAudio = (_options.ToneHz is not null || _options.FlashEveryMs is not null) && _audioPayloadType >= 0;
+                long wait = Math.Min(sendsAudio ? nextAudio : long.MaxValue, encoder is null ? long.MaxValue : nextVideo) - _clock.Elapsed.Ticks / 10;
                 if (wait > 0)
                 {
                     Thread.Sleep(TimeSpan.FromTicks(wait * 10));
