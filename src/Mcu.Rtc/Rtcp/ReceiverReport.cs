@@ -17,40 +17,25 @@ public readonly ref struct ReceiverReport
     public const int FixedLength = 8;
     private const int SsrcOffset = 4;
 
-    private readonly ReadOnlySpan<byte> _rawBlocks;
-    private readonly ReadOnlySpan<ReportBlock> _blocks;
-    private readonly bool _parsed;
+    private readonly ReportBlockList _blocks;
 
     public ReceiverReport(uint ssrc, ReadOnlySpan<ReportBlock> reportBlocks)
     {
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(reportBlocks.Length, RtcpHeader.MaxCount);
         Ssrc = ssrc;
-        _blocks = reportBlocks;
+        _blocks = new ReportBlockList(reportBlocks);
     }
 
     private ReceiverReport(uint ssrc, ReadOnlySpan<byte> rawBlocks)
     {
         Ssrc = ssrc;
-        _rawBlocks = rawBlocks;
-        _parsed = true;
+        _blocks = new ReportBlockList(rawBlocks);
     }
 
     public uint Ssrc { get; }
-    public int ReportCount => _parsed ? _rawBlocks.Length / ReportBlock.Length : _blocks.Length;
-    public int SerializedLength => FixedLength + (ReportCount * ReportBlock.Length);
+    public int ReportCount => _blocks.Count;
+    public int SerializedLength => FixedLength + _blocks.SerializedLength;
 
-    public ReportBlock GetReportBlock(int index)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(index);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, ReportCount);
-        if (!_parsed)
-        {
-            return _blocks[index];
-        }
-
-        ReportBlock.TryParse(_rawBlocks[(index * ReportBlock.Length)..], out ReportBlock block);
-        return block;
-    }
+    public ReportBlock GetReportBlock(int index) => _blocks.Get(index);
 
     public static bool TryParse(ReadOnlySpan<byte> source, out ReceiverReport report)
     {
@@ -77,14 +62,7 @@ public readonly ref struct ReceiverReport
 
         RtcpHeader.Write(destination, ReportCount, RtcpPacketType.ReceiverReport, length);
         BinaryPrimitives.WriteUInt32BigEndian(destination[SsrcOffset..], Ssrc);
-        if (_parsed)
-        {
-            _rawBlocks.CopyTo(destination[FixedLength..]);
-        }
-        else
-        {
-            ReportBlock.WriteAll(_blocks, destination[FixedLength..]);
-        }
+        _blocks.WriteTo(destination[FixedLength..]);
 
         return length;
     }

@@ -35,19 +35,16 @@ public readonly ref struct SenderReport
     private const int PacketCountOffset = 20;
     private const int OctetCountOffset = 24;
 
-    private readonly ReadOnlySpan<byte> _rawBlocks;
-    private readonly ReadOnlySpan<ReportBlock> _blocks;
-    private readonly bool _parsed;
+    private readonly ReportBlockList _blocks;
 
     public SenderReport(uint ssrc, ulong ntpTimestamp, uint rtpTimestamp, uint packetCount, uint octetCount, ReadOnlySpan<ReportBlock> reportBlocks)
     {
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(reportBlocks.Length, RtcpHeader.MaxCount);
         Ssrc = ssrc;
         NtpTimestamp = ntpTimestamp;
         RtpTimestamp = rtpTimestamp;
         PacketCount = packetCount;
         OctetCount = octetCount;
-        _blocks = reportBlocks;
+        _blocks = new ReportBlockList(reportBlocks);
     }
 
     private SenderReport(ReadOnlySpan<byte> packet, int reportCount)
@@ -57,8 +54,7 @@ public readonly ref struct SenderReport
         RtpTimestamp = BinaryPrimitives.ReadUInt32BigEndian(packet[RtpTimestampOffset..]);
         PacketCount = BinaryPrimitives.ReadUInt32BigEndian(packet[PacketCountOffset..]);
         OctetCount = BinaryPrimitives.ReadUInt32BigEndian(packet[OctetCountOffset..]);
-        _rawBlocks = packet.Slice(FixedLength, reportCount * ReportBlock.Length);
-        _parsed = true;
+        _blocks = new ReportBlockList(packet.Slice(FixedLength, reportCount * ReportBlock.Length));
     }
 
     public uint Ssrc { get; }
@@ -67,21 +63,10 @@ public readonly ref struct SenderReport
     public uint RtpTimestamp { get; }
     public uint PacketCount { get; }
     public uint OctetCount { get; }
-    public int ReportCount => _parsed ? _rawBlocks.Length / ReportBlock.Length : _blocks.Length;
-    public int SerializedLength => FixedLength + (ReportCount * ReportBlock.Length);
+    public int ReportCount => _blocks.Count;
+    public int SerializedLength => FixedLength + _blocks.SerializedLength;
 
-    public ReportBlock GetReportBlock(int index)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(index);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, ReportCount);
-        if (!_parsed)
-        {
-            return _blocks[index];
-        }
-
-        ReportBlock.TryParse(_rawBlocks[(index * ReportBlock.Length)..], out ReportBlock block);
-        return block;
-    }
+    public ReportBlock GetReportBlock(int index) => _blocks.Get(index);
 
     public static bool TryParse(ReadOnlySpan<byte> source, out SenderReport report)
     {
@@ -110,14 +95,7 @@ public readonly ref struct SenderReport
         BinaryPrimitives.WriteUInt32BigEndian(destination[RtpTimestampOffset..], RtpTimestamp);
         BinaryPrimitives.WriteUInt32BigEndian(destination[PacketCountOffset..], PacketCount);
         BinaryPrimitives.WriteUInt32BigEndian(destination[OctetCountOffset..], OctetCount);
-        if (_parsed)
-        {
-            _rawBlocks.CopyTo(destination[FixedLength..]);
-        }
-        else
-        {
-            ReportBlock.WriteAll(_blocks, destination[FixedLength..]);
-        }
+        _blocks.WriteTo(destination[FixedLength..]);
 
         return length;
     }
