@@ -165,6 +165,29 @@ public sealed class ConferenceTests : IClassFixture<ServerFixture>
             TimeSpan.FromSeconds(10), "red's picture coming back");
     }
 
+    [Fact]
+    public async Task A_send_only_whip_client_like_obs_is_seen_by_the_others_and_sent_nothing()
+    {
+        using var http = _server.CreateClient();
+        await using var obs = await ParticipantBot.JoinAsync(http, Whip("broadcast", "obs"), new BotOptions
+        {
+            BearerToken = ServerFixture.AdminKey, Name = "obs", Colour = People[3].Colour, ToneHz = 700,
+            VideoCodec = Mcu.Rtc.Sdp.CodecKind.H264, Direction = Mcu.Rtc.Sdp.SdpDirection.SendOnly,
+        });
+        await using var viewer = await ParticipantBot.JoinAsync(http, Whip("broadcast", "host"), new BotOptions
+        {
+            BearerToken = ServerFixture.AdminKey, Name = "host", Colour = People[1].Colour, ToneHz = 300,
+        });
+        Assert.Equal(Mcu.Rtc.Sdp.SdpDirection.RecvOnly, obs.Client.Answer.Video!.RemoteDirection); // the server only receives from it
+        await Eventually.Get(() => Task.FromResult(viewer.LatestPicture()),
+            p => p is not null && Signals.Near(Signals.AverageColour(p, 0.25, 0.5), People[3].Colour, 45),
+            TimeSpan.FromSeconds(20), "the host seeing the send-only client's picture");
+        var audio = await Eventually.Get(() => Task.FromResult(viewer.RecentAudio()), pcm => Signals.ToneDb(pcm, 700) > -40,
+            TimeSpan.FromSeconds(10), "the host hearing the send-only client");
+        Assert.Equal(0, obs.VideoFramesReceived);
+        Assert.Equal(0, obs.AudioPacketsReceived);
+    }
+
     private Room Room(string name)
     {
         Assert.True(_server.Services.GetRequiredService<RoomDirectory>().TryGet(name, out var room));
