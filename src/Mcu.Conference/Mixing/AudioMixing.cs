@@ -1,3 +1,4 @@
+using Mcu.Conference.Receive;
 using Mcu.Conference.Rooms;
 using Mcu.Media.Audio;
 using Mcu.Media.Codecs;
@@ -108,7 +109,7 @@ internal sealed class AudioMixing : IDisposable
             LastEncodeCount = 0;
             foreach (var recorder in recorders)
             {
-                recorder.OnAudio(_silence, nowMs * 1000); // a recording keeps its audio clock through silence
+                recorder.OnAudio(_silence, nowMs * 1000 - AudioReceiver.PlayoutDelayMicros); // a recording keeps its audio clock through silence
             }
             return;
         }
@@ -117,8 +118,10 @@ internal sealed class AudioMixing : IDisposable
         UpdateSpeaker();
         foreach (var recorder in recorders)
         {
-            // When it was mixed (see IRoomRecorder): the same clock as the recorder's video.
-            recorder.OnAudio(_mixer.FullMix, nowMs * 1000);
+            // When it arrived, as the recorder's video is stamped: what is mixed now came in about the
+            // receive buffer's depth ago (held back against jitter), so stamping it now would put
+            // the sound that much after the picture.
+            recorder.OnAudio(_mixer.FullMix, nowMs * 1000 - AudioReceiver.PlayoutDelayMicros);
         }
 
         int fullLength = -1, encodes = 0;

@@ -15,6 +15,9 @@ public sealed class AudioReceiver : IDisposable
     private const int Capacity = 32;       // a power of two
     private const int MaxPacket = 1500;
     private const int TargetDepth = 2;     // frames held back against network jitter
+
+    /// <summary>About how long a frame waits here before it is mixed: the depth held back against jitter.</summary>
+    public const long PlayoutDelayMicros = TargetDepth * AudioFormat.FrameMillis * 1000;
     private const int MaxDepth = 8;        // beyond this, old frames are dropped
     private const int MaxConcealed = 5;    // 100 ms of PLC, then silence
 

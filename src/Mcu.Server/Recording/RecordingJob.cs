@@ -142,10 +142,12 @@ public sealed class RecordingJob(
             Fail(info, room, failure);
             return;
         }
+        // Finalizing must be on disk before post-processing can start, or a fast worker finds the
+        // recording still "recording", skips it, and it stays "finalizing" for good.
         info = info with { State = RecordingState.Finalizing, Reason = ending };
-        string postJob = jobs.Enqueue<PostProcessJob>(settings.PostProcessQueue, job => job.RunAsync(id));
-        info = info with { PostProcessJobId = postJob };
         store.TrySave(info, out _);
+        string postJob = jobs.Enqueue<PostProcessJob>(settings.PostProcessQueue, job => job.RunAsync(id));
+        info = store.Update(id, current => current with { PostProcessJobId = postJob }) ?? info;
         room.ReportRecording(RoomEventType.RecordingStopped, id, ending);
         Log.Stopped(logger, id, info.DurationSeconds, info.Dropped);
     }

@@ -104,6 +104,7 @@ public sealed class RecordingTests : IClassFixture<RecordedConference>
         // The typical flash (median) within 80 ms of its beep; each one within 160 ms, as on a
         // heavily loaded machine single frames wait longer in the decode queue.
         double median = offsets.Order().ElementAt(offsets.Count / 2);
+        Console.WriteLine($"A/V sync, beep - flash per flash: {all}");
         Assert.True(Math.Abs(median) <= 0.080, $"median beep - flash {median * 1000:F0} ms: {all}");
         Assert.All(offsets, o => Assert.True(Math.Abs(o) <= 0.160, $"beep - flash: {all}"));
     }
