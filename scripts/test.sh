@@ -9,7 +9,12 @@ log=$(mktemp)
 status=0
 dotnet test Mcu.sln -c Release --no-build -nologo -m:1 2>&1 | tee "$log" || status=$?
 # One closing line for every assembly together.
-awk '/^(Passed|Failed)!/ { for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
-     END { gsub(",", "", f); printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+# A test host that crashed ("Test Run Aborted") fails the run even if the tests it ran passed.
+aborted=$(grep -c "Test Run Aborted" "$log" || true)
+awk -v aborted="$aborted" '/^(Passed|Failed)!/ { for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
+     END { gsub(",", "", f); printf "%d passed, %d failed, %d skipped\n", p, f + aborted, s }' "$log"
 rm -f "$log"
+if [ "$aborted" != 0 ] && [ "$status" = 0 ]; then
+  status=1
+fi
 exit $status

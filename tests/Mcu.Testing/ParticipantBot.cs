@@ -375,10 +375,12 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
                     nextVideo += frameMicros;
                 }
                 bool sendsAudio = (_options.ToneHz is not null || _options.FlashEveryMs is not null) && _audioPayloadType >= 0;
-                long wait = Math.Min(sendsAudio ? nextAudio : long.MaxValue, encoder is null ? long.MaxValue : nextVideo) - _clock.Elapsed.Ticks / 10;
+                long due = Math.Min(sendsAudio ? nextAudio : long.MaxValue, encoder is null ? long.MaxValue : nextVideo);
+                // A bot that sends nothing (a viewer) just idles until it is stopped.
+                long wait = due == long.MaxValue ? 20_000 : due - _clock.Elapsed.Ticks / 10;
                 if (wait > 0)
                 {
-                    Thread.Sleep(TimeSpan.FromTicks(wait * 10));
+                    Thread.Sleep(TimeSpan.FromMicroseconds(Math.Min(wait, 1_000_000)));
                 }
             }
         }
