@@ -1,4 +1,4 @@
-namespace Mcu.EndToEnd.Tests;
+namespace Mcu.Testing;
 
 /// <summary>Polls a condition until it holds; media takes a moment to start flowing.</summary>
 public static class Eventually
