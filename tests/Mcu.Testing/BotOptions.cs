@@ -1,0 +1,47 @@
+using Mcu.Rtc.Sdp;
+
+namespace Mcu.Testing;
+
+/// <summary>What a <see cref="ParticipantBot"/> sends and how it behaves.</summary>
+public sealed record BotOptions
+{
+    public string Name { get; init; } = "bot";
+
+    /// <summary>The solid colour the bot's camera shows; null: send no video.</summary>
+    public (byte R, byte G, byte B)? Colour { get; init; } = (200, 30, 30);
+
+    /// <summary>The tone the bot's microphone plays; null: send no audio.</summary>
+    public double? ToneHz { get; init; } = 440;
+
+    public int Width { get; init; } = 640;
+    public int Height { get; init; } = 360;
+    public int FramesPerSecond { get; init; } = 30;
+    public CodecKind VideoCodec { get; init; } = CodecKind.Vp8;
+
+    /// <summary>Decode the video received (tests look at pixels); off, only frames are counted (load bots).</summary>
+    public bool DecodeVideo { get; init; } = true;
+
+    public SdpDirection Direction { get; init; } = SdpDirection.SendRecv;
+
+    /// <summary>
+    /// Encode a keyframe and a second of delta frames once, then replay them (the picture
+    /// never changes, so the stream is the same): load bots then cost next to no CPU.
+    /// </summary>
+    public bool ReplayEncodedFrames { get; init; } = true;
+
+    /// <summary>Sent as <c>Authorization: Bearer</c> on the WHIP POST and DELETE (admin key or room token).</summary>
+    public string? BearerToken { get; init; }
+
+    /// <summary>
+    /// Every this many ms, for <see cref="FlashMs"/>, the picture turns white and a
+    /// <see cref="FlashToneHz"/> beep plays, starting on the same instant (A/V sync tests). Null: never.
+    /// </summary>
+    public int? FlashEveryMs { get; init; }
+
+    public int FlashMs { get; init; } = 200;
+
+    public double FlashToneHz { get; init; } = 2000;
+
+    /// <summary>Fraction of outgoing packets to drop (simulated uplink loss), 0..1.</summary>
+    public double UplinkLoss { get; init; }
+}
