@@ -5,7 +5,7 @@
 set -euo pipefail
 want=(cmake make gcc pkg-config libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev)
 # ffmpeg/ffprobe (the tools) post-process recordings: faststart copy, thumbnail, duration.
-want+=(ffmpeg)
+want+=(ffmpeg fonts-dejavu-core)  # fonts: participants' names on placeholders
 if [ "${1:-server}" = test ]; then
   want+=(chromium ffmpeg fonts-dejavu-core postgresql)
 fi
@@ -18,4 +18,4 @@ echo "Installing Debian packages: ${missing[*]}"
 sudo=""
 [ "$(id -u)" -ne 0 ] && sudo="sudo"
 $sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
