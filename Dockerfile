@@ -8,9 +8,10 @@ RUN scripts/install-deps.sh server \
  && dotnet publish src/Mcu.Server -c Release -o /app
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
-# The shim links FFmpeg's shared libraries; the ffmpeg package brings them (and ffprobe for recordings).
+# The shim links FFmpeg's shared libraries; the ffmpeg package brings them (and the tools that post-process
+# recordings); the font draws participants' names on placeholders.
 RUN apt-get update -qq \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ffmpeg \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ffmpeg fonts-dejavu-core \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app .
