@@ -1,6 +1,10 @@
-# Builds and runs the Mcu server. Media uses one UDP port (50000); set Mcu__PublicIp
-# to the address clients reach the container at, e.g.
-#   docker build -t mcu . && docker run -p 8080:8080 -p 50000:50000/udp -e Mcu__PublicIp=203.0.113.7 mcu
+# Mcu in a container. .NET 10's official images are Ubuntu 24.04 (FFmpeg 6.1); both stages install
+# their packages with scripts/install-deps.sh, the script that the Debian 12 tests and the Debian 13
+# check (scripts/check-debian13.sh) run too. Media uses one UDP port; set Mcu__PublicIp to the
+# address clients reach the container at, and give a clean stop the time it needs:
+#   docker build -t mcu .
+#   docker run --stop-timeout 20 -p 8080:8080 -p 50000:50000/udp -v mcu-data:/data \
+#     -e Mcu__PublicIp=203.0.113.7 -e Mcu__AdminKey=change-me mcu
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY . .
@@ -8,18 +12,27 @@ RUN scripts/install-deps.sh server \
  && dotnet publish src/Mcu.Server -c Release -o /app
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
-# The shim links FFmpeg's shared libraries; the ffmpeg package brings them (and the tools that post-process
-# recordings); the font draws participants' names on placeholders.
-RUN apt-get update -qq \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ffmpeg fonts-dejavu-core \
- && rm -rf /var/lib/apt/lists/*
+COPY scripts/install-deps.sh /tmp/install-deps.sh
+RUN /tmp/install-deps.sh runtime && rm -rf /var/lib/apt/lists/* /tmp/install-deps.sh
 WORKDIR /app
 COPY --from=build /app .
 COPY layouts /app/layouts
+# The image's non-root user ($APP_UID, "app") owns what the server writes: recordings under /data,
+# and layout templates saved through the API (mount a volume on /app/layouts to keep them).
+RUN mkdir -p /data/recordings && chown -R "$APP_UID" /data /app/layouts
+# A fixed node name: recording jobs are queued per node, and a container's host name changes
+# with every new container. Give each node of a cluster its own.
 ENV ASPNETCORE_URLS=http://0.0.0.0:8080 \
     Mcu__UdpBind=0.0.0.0 \
     Mcu__UdpPort=50000 \
-    Mcu__RecordingsPath=/data/recordings
+    Mcu__RecordingsPath=/data/recordings \
+    Mcu__LayoutsPath=/app/layouts \
+    Mcu__NodeName=mcu-1
 VOLUME /data
 EXPOSE 8080 50000/udp
+USER $APP_UID
+HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
+  CMD curl -fsS http://127.0.0.1:8080/healthz || exit 1
+# docker stop sends SIGTERM: the server ends its sessions and finishes its recordings, then exits.
+STOPSIGNAL SIGTERM
 ENTRYPOINT ["dotnet", "Mcu.Server.dll"]

@@ -1,21 +1,42 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Mcu needs, only those missing; safe to re-run.
-#   scripts/install-deps.sh server   build + run the server (FFmpeg dev headers, CMake)
-#   scripts/install-deps.sh test     the above, plus what the tests drive (Chromium, ffprobe, PostgreSQL)
+# Installs the system packages Mcu needs, only those missing; safe to re-run.
+# Tested on Debian 12 (FFmpeg 5.1), Debian 13 (FFmpeg 7.1) and Ubuntu 24.04 (FFmpeg 6.1, the
+# .NET 10 container images), whose package names agree for everything but the browser.
+#   scripts/install-deps.sh server    build + run the server (FFmpeg dev headers, CMake, the tools)
+#   scripts/install-deps.sh runtime   run a published server only (FFmpeg's libraries and tools, fonts, curl)
+#   scripts/install-deps.sh test      server, plus what the tests drive (Chromium, PostgreSQL)
 set -euo pipefail
-want=(cmake make gcc pkg-config libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev)
-# ffmpeg/ffprobe (the tools) post-process recordings: faststart copy, thumbnail, duration.
-want+=(ffmpeg fonts-dejavu-core)  # fonts: participants' names on placeholders
-if [ "${1:-server}" = test ]; then
-  want+=(chromium ffmpeg fonts-dejavu-core postgresql)
-fi
+mode=${1:-server}
+. /etc/os-release
+# ffmpeg/ffprobe (the tools) post-process recordings: faststart copy, thumbnail, duration;
+# the package also brings the shared libraries the shim links. Fonts: names on placeholders.
+runtime=(ffmpeg fonts-dejavu-core)
+build=(cmake make gcc pkg-config libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev)
+recommends=yes
+case "$mode" in
+  runtime) want=("${runtime[@]}" curl); recommends=no ;;  # curl: the container's HEALTHCHECK
+  server) want=("${build[@]}" "${runtime[@]}") ;;
+  test)
+    want=("${build[@]}" "${runtime[@]}" postgresql)
+    if [ "$ID" = ubuntu ]; then
+      # Ubuntu ships Chromium as a snap only, which Playwright cannot drive here.
+      echo "install-deps: the browser tests need Debian's chromium package (Debian 12 or 13); on $PRETTY_NAME only 'server' and 'runtime' are supported" >&2
+      exit 1
+    fi
+    want+=(chromium)
+    ;;
+  *) echo "usage: $0 server|runtime|test" >&2; exit 2 ;;
+esac
 missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
-echo "Installing Debian packages: ${missing[*]}"
+echo "Installing packages on $PRETTY_NAME: ${missing[*]}"
 sudo=""
 [ "$(id -u)" -ne 0 ] && sudo="sudo"
+# The tests' Chromium was validated with its recommends; a runtime image stays small without them.
+extra=()
+[ "$recommends" = no ] && extra=(--no-install-recommends)
 $sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${extra[@]}" "${missing[@]}" >/dev/null

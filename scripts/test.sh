@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what the tests need (Debian packages, native shim), builds everything
-# and runs every test in the solution. Safe to re-run.
+# Installs what the tests need (Debian packages, native shim), builds everything and runs every
+# test in the solution; then builds the shim and runs the tests again on Debian 13 in a chroot
+# (scripts/check-debian13.sh; MCU_SKIP_DEBIAN13=1 leaves that out). Safe to re-run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh test
@@ -8,6 +9,10 @@ dotnet build -c Release Mcu.sln -nologo -v q
 log=$(mktemp)
 status=0
 dotnet test Mcu.sln -c Release --no-build -nologo -m:1 2>&1 | tee "$log" || status=$?
+if [ "${MCU_SKIP_DEBIAN13:-0}" != 1 ]; then
+  echo "== Debian 13 (FFmpeg 7.1) =="
+  scripts/check-debian13.sh 2>&1 | tee -a "$log" || status=$?
+fi
 # One closing line for every assembly together.
 # A test host that crashed ("Test Run Aborted") fails the run even if the tests it ran passed.
 aborted=$(grep -c "Test Run Aborted" "$log" || true)

@@ -1,7 +1,8 @@
 /*
- * mcu_media: the one native shim of Mcu, a thin C layer over FFmpeg 5.1
- * (libavcodec with libvpx, libx264, libopus and the native AAC encoder;
- * libavformat's MP4 muxer; libswscale).
+ * mcu_media: the one native shim of Mcu, a thin C layer over FFmpeg 5.1 to 7.1
+ * (Debian 12, Ubuntu 24.04, Debian 13: where FFmpeg's API moved, a version check
+ * picks) — libavcodec with libvpx, libx264, libopus and the native AAC encoder;
+ * libavformat's MP4 muxer; libswscale.
  *
  * Conventions, for every function below:
  *  - Every FFmpeg struct is owned by the shim. Callers see opaque handles made

@@ -159,7 +159,15 @@ int mcu_video_encoder_send_frame(mcu_video_encoder *encoder,
     mcu_copy_plane(f->data[2], f->linesize[2], v, v_stride, cw, ch);
     f->pts = pts_micros;
     f->pict_type = force_keyframe ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE;
+#ifdef AV_FRAME_FLAG_KEY
+    /* FFmpeg 6.1+ (libavutil 58.7): the key flag moved into flags; key_frame is deprecated. */
+    if (force_keyframe)
+        f->flags |= AV_FRAME_FLAG_KEY;
+    else
+        f->flags &= ~AV_FRAME_FLAG_KEY;
+#else
     f->key_frame = force_keyframe ? 1 : 0;
+#endif
     return avcodec_send_frame(encoder->context, f);
 }
 
