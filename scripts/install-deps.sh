@@ -4,7 +4,7 @@
 # .NET 10 container images), whose package names agree for everything but the browser.
 #   scripts/install-deps.sh server    build + run the server (FFmpeg dev headers, CMake, the tools)
 #   scripts/install-deps.sh runtime   run a published server only (FFmpeg's libraries and tools, fonts, curl)
-#   scripts/install-deps.sh test      server, plus what the tests drive (Chromium, PostgreSQL)
+#   scripts/install-deps.sh test      server, plus what the tests drive (Chromium, Firefox, Node, PostgreSQL)
 set -euo pipefail
 mode=${1:-server}
 . /etc/os-release
@@ -23,7 +23,9 @@ case "$mode" in
       echo "install-deps: the browser tests need Debian's chromium package (Debian 12 or 13); on $PRETTY_NAME only 'server' and 'runtime' are supported" >&2
       exit 1
     fi
-    want+=(chromium)
+    # Firefox is driven by puppeteer-core (npm) under Node; Node's own npm when it has one.
+    want+=(chromium firefox-esr nodejs)
+    command -v npm >/dev/null || want+=(npm)
     ;;
   *) echo "usage: $0 server|runtime|test" >&2; exit 2 ;;
 esac

@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh test
+# The Firefox tests' driver (puppeteer-core), pinned by its lock file.
+npm ci --prefix tests/Mcu.EndToEnd.Tests/Firefox --no-audit --no-fund --loglevel=error
 dotnet build -c Release Mcu.sln -nologo -v q
 log=$(mktemp)
 status=0

@@ -102,7 +102,8 @@ window.mcuEcho = {
     const bins = new Float32Array(analyser.frequencyBinCount);
     analyser.getFloatFrequencyData(bins);
     const bin = Math.round(hz * analyser.fftSize / audioContext.sampleRate);
-    return Math.max(bins[bin - 1], bins[bin], bins[bin + 1]);
+    // Firefox reports silence as -Infinity, which JSON cannot carry: floor at -200 dB.
+    return Math.max(-200, bins[bin - 1], bins[bin], bins[bin + 1]);
   },
   async inboundStats() {
     const result = {};
