@@ -3,15 +3,17 @@ namespace Mcu.Conference.Layouts;
 /// <summary>A participant's place on the canvas, in fractions.</summary>
 public sealed record PlacedTile(string ParticipantId, double X, double Y, double Width, double Height, int Z, RegionFit Fit);
 
-/// <summary>Who is in the room, in join order, as the arranger sees them.</summary>
-public readonly record struct LayoutMember(string Id, string DisplayName);
+/// <summary>Who is in the room, in join order, as the arranger sees them; a shared screen is a member too.</summary>
+public readonly record struct LayoutMember(string Id, string DisplayName, bool IsScreen = false);
 
 /// <summary>
 /// Turns a template and the people in a room into tiles: regions are filled in
 /// document order, the speaker region takes the speaker (pinned, else active, else
 /// the first to join), "others" and "everyone" take whoever is not placed yet in join
 /// order, a grid region splits itself into as many cells as it gets people, and each
-/// participant appears at most once. Who does not fit is left out.
+/// participant appears at most once. Who does not fit is left out. Shared screens go
+/// only into "screen" regions, people never; a template without a screen region shows
+/// screens as people. A screen is always fitted whole (contain), never cropped.
 /// </summary>
 public static class LayoutArranger
 {
@@ -22,7 +24,12 @@ public static class LayoutArranger
         {
             return tiles;
         }
-        string speaker = speakerId is not null && members.Any(m => m.Id == speakerId) ? speakerId : members[0].Id;
+        bool screensApart = template.ShowsScreens;
+        bool Person(LayoutMember m) => !m.IsScreen || !screensApart;
+        // A screen is never the speaker, even where it is shown as a person.
+        string? speaker = speakerId is not null && members.Any(m => m.Id == speakerId && !m.IsScreen)
+            ? speakerId
+            : members.FirstOrDefault(m => !m.IsScreen).Id;
         var placed = new HashSet<string>();
         var picked = new List<string>();
         foreach (var region in template.Regions)
@@ -31,7 +38,7 @@ public static class LayoutArranger
             switch (region.Source)
             {
                 case RegionSource.Speaker:
-                    if (placed.Add(speaker))
+                    if (speaker is not null && placed.Add(speaker))
                     {
                         picked.Add(speaker);
                     }
@@ -39,10 +46,19 @@ public static class LayoutArranger
                 case RegionSource.Participant:
                     foreach (var m in members)
                     {
-                        if ((m.Id == region.Participant || m.DisplayName == region.Participant) && placed.Add(m.Id))
+                        if (Person(m) && (m.Id == region.Participant || m.DisplayName == region.Participant) && placed.Add(m.Id))
                         {
                             picked.Add(m.Id);
                             break;
+                        }
+                    }
+                    break;
+                case RegionSource.Screen:
+                    foreach (var m in members)
+                    {
+                        if (picked.Count < region.Capacity && m.IsScreen && placed.Add(m.Id))
+                        {
+                            picked.Add(m.Id);
                         }
                     }
                     break;
@@ -53,7 +69,7 @@ public static class LayoutArranger
                         {
                             break;
                         }
-                        bool allowed = region.Source == RegionSource.Everyone || m.Id != speaker;
+                        bool allowed = Person(m) && (region.Source == RegionSource.Everyone || m.Id != speaker);
                         if (allowed && placed.Add(m.Id))
                         {
                             picked.Add(m.Id);
@@ -62,6 +78,14 @@ public static class LayoutArranger
                     break;
             }
             PlaceInRegion(region, picked, tiles);
+        }
+        // Whatever the region says, a screen is shown whole: text cropped away is lost.
+        for (int i = 0; i < tiles.Count; i++)
+        {
+            if (tiles[i].Fit != RegionFit.Contain && members.Any(m => m.IsScreen && m.Id == tiles[i].ParticipantId))
+            {
+                tiles[i] = tiles[i] with { Fit = RegionFit.Contain };
+            }
         }
         return tiles;
     }

@@ -11,6 +11,9 @@ public enum RegionSource
     [JsonStringEnumMemberName("speaker")] Speaker,
     [JsonStringEnumMemberName("others")] Others,
     [JsonStringEnumMemberName("participant")] Participant,
+
+    /// <summary>A shared screen (a participant's second, video-only session); always fitted, never cropped.</summary>
+    [JsonStringEnumMemberName("screen")] Screen,
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<RegionFit>))]
@@ -61,7 +64,11 @@ public sealed record LayoutTemplate(
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    public int Capacity => Regions.Sum(r => r.Capacity);
+    /// <summary>How many people it shows: screen regions are not counted.</summary>
+    public int Capacity => Regions.Where(r => r.Source != RegionSource.Screen).Sum(r => r.Capacity);
+
+    /// <summary>A template made for presenting: it has a region for shared screens.</summary>
+    public bool ShowsScreens => Regions.Any(r => r.Source == RegionSource.Screen);
 
     /// <summary>Parses and checks a template; the exception's message says what is wrong.</summary>
     public static LayoutTemplate Parse(string json)

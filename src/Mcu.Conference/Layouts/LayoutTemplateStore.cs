@@ -13,7 +13,7 @@ public sealed class LayoutTemplateStore
     private readonly string _folder;
     private readonly ConcurrentDictionary<string, LayoutTemplate> _templates = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _errors = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<int, LayoutTemplate?> _autoCache = new();
+    private readonly ConcurrentDictionary<(int People, bool Sharing), LayoutTemplate?> _autoCache = new();
 
     public LayoutTemplateStore(string folder)
     {
@@ -64,34 +64,40 @@ public sealed class LayoutTemplateStore
 
     /// <summary>
     /// The template called <paramref name="name"/>, or for <c>auto</c> the one made for
-    /// <paramref name="participants"/> people (the smallest that holds them all).
+    /// <paramref name="participants"/> people (the smallest that holds them all): while someone
+    /// shares a screen (<paramref name="sharing"/>), among the templates with a screen region
+    /// (e.g. <c>presentation</c>), otherwise among the others.
     /// </summary>
-    public LayoutTemplate? Resolve(string name, int participants)
+    public LayoutTemplate? Resolve(string name, int participants, bool sharing = false)
     {
         if (name != LayoutTemplate.Auto)
         {
             return _templates.GetValueOrDefault(name);
         }
         // The rooms' video clocks ask this every tick: answer from a cache, emptied on every change.
-        int count = Math.Max(1, participants);
-        if (_autoCache.TryGetValue(count, out var cached))
+        var key = (Math.Max(1, participants), sharing);
+        if (_autoCache.TryGetValue(key, out var cached))
         {
             return cached;
         }
-        var resolved = ResolveAuto(count);
-        _autoCache[count] = resolved;
+        var candidates = _templates.Values.Where(t => t.Participants is not null && t.ShowsScreens == sharing).ToList();
+        if (sharing && candidates.Count == 0)
+        {
+            candidates = _templates.Values.Where(t => t.Participants is not null).ToList(); // no presentation template: screens as people
+        }
+        var resolved = ResolveAuto(candidates, key.Item1 + (sharing && !candidates.Any(t => t.ShowsScreens) ? 1 : 0));
+        _autoCache[key] = resolved;
         return resolved;
     }
 
-    private LayoutTemplate? ResolveAuto(int count)
+    private static LayoutTemplate? ResolveAuto(List<LayoutTemplate> candidates, int count)
     {
-        return _templates.Values
-                   .Where(t => t.Participants is { } p && p.Min <= count && count <= p.Max)
+        return candidates
+                   .Where(t => t.Participants!.Min <= count && count <= t.Participants.Max)
                    .OrderBy(t => t.Capacity).ThenBy(t => t.Name, StringComparer.Ordinal).FirstOrDefault()
-               ?? _templates.Values.Where(t => t.Participants is not null && t.Capacity >= count)
+               ?? candidates.Where(t => t.Capacity >= count)
                    .OrderBy(t => t.Capacity).ThenBy(t => t.Name, StringComparer.Ordinal).FirstOrDefault()
-               ?? _templates.Values.Where(t => t.Participants is not null)
-                   .OrderByDescending(t => t.Capacity).FirstOrDefault();
+               ?? candidates.OrderByDescending(t => t.Capacity).FirstOrDefault();
     }
 
     /// <summary>Validates and saves a template (atomically), replacing one of the same name.</summary>

@@ -63,4 +63,40 @@ public class LayoutArrangerTests
         Assert.Equal(4, tiles.Count);
         Assert.Equal(4, tiles.Select(t => t.ParticipantId).Distinct().Count());
     }
+
+    [Fact]
+    public void Presentation_puts_the_screen_in_the_large_region_whole_and_the_people_in_the_strip()
+    {
+        Store.TryGet("presentation", out var template);
+        var members = Members(3);
+        members.Insert(1, new LayoutMember("s1", "Person 0's screen", IsScreen: true));
+        var tiles = LayoutArranger.Arrange(template, members, speakerId: null);
+        var screen = tiles.Single(t => t.ParticipantId == "s1");
+        Assert.Equal((0.0, 0.0, 1.0, 0.8), (screen.X, screen.Y, screen.Width, screen.Height));
+        Assert.Equal(RegionFit.Contain, screen.Fit);
+        var strip = tiles.Where(t => t != screen).ToList();
+        Assert.Equal(["p0", "p1", "p2"], strip.Select(t => t.ParticipantId));
+        Assert.All(strip, t => Assert.True(t.Y >= 0.8 - 1e-9));
+    }
+
+    [Fact]
+    public void Without_a_screen_region_a_screen_is_a_tile_like_a_person_but_never_cropped_and_never_the_speaker()
+    {
+        Store.TryGet("speaker", out var template);
+        var members = new List<LayoutMember> { new("s1", "screen", IsScreen: true), new("p0", "Person 0"), new("p1", "Person 1") };
+        var tiles = LayoutArranger.Arrange(template, members, speakerId: null);
+        Assert.Equal(3, tiles.Count);
+        // The speaker region takes the first person, not the screen that joined first.
+        Assert.Equal("p0", tiles.Single(t => t.Height > 0.5).ParticipantId);
+        Assert.Equal(RegionFit.Contain, tiles.Single(t => t.ParticipantId == "s1").Fit);
+    }
+
+    [Fact]
+    public void People_never_go_into_a_screen_region_and_an_empty_screen_region_stays_empty()
+    {
+        Store.TryGet("presentation", out var template);
+        var tiles = LayoutArranger.Arrange(template, Members(2), speakerId: null);
+        Assert.Equal(["p0", "p1"], tiles.Select(t => t.ParticipantId));
+        Assert.All(tiles, t => Assert.True(t.Y >= 0.8 - 1e-9));
+    }
 }

@@ -34,6 +34,31 @@ public class LayoutTemplateTests
     }
 
     [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    [InlineData(12)]
+    public void Auto_picks_the_presentation_while_someone_shares_and_a_people_template_again_after(int people)
+    {
+        var store = new LayoutTemplateStore(ShippedFolder);
+        Assert.Equal("presentation", store.Resolve(LayoutTemplate.Auto, people, sharing: true)!.Name);
+        Assert.NotEqual("presentation", store.Resolve(LayoutTemplate.Auto, people, sharing: false)!.Name);
+    }
+
+    [Fact]
+    public void Without_a_presentation_template_auto_counts_a_screen_as_one_more_tile()
+    {
+        string folder = Directory.CreateTempSubdirectory("mcu-layouts-").FullName;
+        foreach (var file in Directory.EnumerateFiles(ShippedFolder, "*.json").Where(f => !f.EndsWith("presentation.json")))
+        {
+            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        }
+        var store = new LayoutTemplateStore(folder);
+        Assert.Equal("grid-4", store.Resolve(LayoutTemplate.Auto, 2, sharing: true)!.Name);
+        Assert.Equal("side-by-side", store.Resolve(LayoutTemplate.Auto, 2, sharing: false)!.Name);
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Theory]
     [InlineData("{", "")]
     [InlineData("""{"name":"x","regions":[]}""", "at least one region")]
     [InlineData("""{"name":"Bad Name","regions":[{"x":0,"y":0,"width":1,"height":1}]}""", "name")]
