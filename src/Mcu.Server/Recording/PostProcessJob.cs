@@ -34,7 +34,7 @@ public sealed class PostProcessJob(RecordingStore store, RecordingSettings setti
         if (!File.Exists(path) || new FileInfo(path).Length == 0)
         {
             End(id, RecordingState.Failed, info.State == RecordingState.Interrupted
-                ? "the server stopped before anything was written" : "its file is missing or empty");
+                ? "the server stopped before anything was written" : "nothing was recorded (stopped before the first picture): its file is missing or empty");
             return;
         }
         // At a shutdown, ffmpeg is stopped when the budget runs out and the recording stays

@@ -84,16 +84,16 @@ public sealed class RecordingJob(
             Fail(info with { File = file, Attempts = attempt }, room, e.Message);
             return;
         }
-        // Re-read: the API may have added the job id since this job read it.
-        info = (store.Get(id) ?? info) with
+        // Read and write under the store's lock: the API may be adding the job id right now.
+        info = store.Update(id, current => current with
         {
             State = RecordingState.Recording,
             File = file,
             Attempts = attempt,
             StartedAt = DateTimeOffset.UtcNow,
             Node = settings.Node,
-        };
-        if (!store.TrySave(info, out string? saveError))
+        }, out string? saveError) ?? info;
+        if (saveError is not null)
         {
             await recorder.CompleteAsync();
             Fail(info, room, $"cannot write the recording's metadata: {saveError}");

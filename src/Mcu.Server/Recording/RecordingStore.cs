@@ -85,16 +85,20 @@ public sealed class RecordingStore
     }
 
     /// <summary>Read, change, save under one lock (one process at a time changes a recording).</summary>
-    public RecordingInfo? Update(string id, Func<RecordingInfo, RecordingInfo> change)
+    public RecordingInfo? Update(string id, Func<RecordingInfo, RecordingInfo> change) => Update(id, change, out _);
+
+    /// <summary>As <see cref="Update(string, Func{RecordingInfo, RecordingInfo})"/>; <paramref name="error"/> says why the sidecar could not be written.</summary>
+    public RecordingInfo? Update(string id, Func<RecordingInfo, RecordingInfo> change, out string? error)
     {
         lock (_lock)
         {
+            error = null;
             if (Get(id) is not { } info)
             {
                 return null;
             }
             var updated = change(info);
-            TrySave(updated, out _);
+            TrySave(updated, out error);
             return updated;
         }
     }

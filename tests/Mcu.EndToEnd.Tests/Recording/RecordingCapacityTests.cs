@@ -51,6 +51,7 @@ public sealed class RecordingCapacityTests
             // A place is free again.
             string third = await RecordingApi.StartAsync(http, Room);
             await RecordingApi.WaitForStateAsync(http, Room, third, "recording", TimeSpan.FromSeconds(10));
+            await Task.Delay(TimeSpan.FromSeconds(3)); // past its first keyframe: stopped before, it has nothing to keep
             await RecordingApi.StopAsync(http, Room, second);
             await RecordingApi.StopAsync(http, Room, third);
             await RecordingApi.WaitForStateAsync(http, Room, second, "done", TimeSpan.FromSeconds(30));

@@ -66,10 +66,11 @@ public sealed class RecordingPostgresTests(PostgresCluster postgres) : IClassFix
         {
             var store = new RecordingStore(folder);
             await using var other = await RecordingServer.StartAsync(folder, [.. shared, "--Mcu:NodeName=other"]);
-            // A node that died long ago (no Hangfire server serves its queue): its recording's sidecar is stale.
+            // A node that died long ago (no Hangfire server serves its queue): its sidecars are old.
             var ghostRecording = await PlantAsync(store, "ghost", RecordingState.Recording);
             File.SetLastWriteTimeUtc(Path.Combine(folder, ghostRecording.Id + ".recording.json"), DateTime.UtcNow.AddMinutes(-10));
             var ghostQueued = await PlantAsync(store, "ghost", RecordingState.Queued);
+            File.SetLastWriteTimeUtc(Path.Combine(folder, ghostQueued.Id + ".recording.json"), DateTime.UtcNow.AddMinutes(-10));
             // A live node's recording: its sidecar is stale too, but the node heartbeats.
             var othersRecording = await PlantAsync(store, "other", RecordingState.Recording);
             File.SetLastWriteTimeUtc(Path.Combine(folder, othersRecording.Id + ".recording.json"), DateTime.UtcNow.AddMinutes(-10));
