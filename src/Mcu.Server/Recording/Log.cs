@@ -39,4 +39,7 @@ internal static partial class Log
 
     [LoggerMessage(711, LogLevel.Information, "Node name: {Node} ({Source}); its recording jobs use the Hangfire queue {Queue}")]
     public static partial void NodeName(ILogger logger, string node, string source, string queue);
+
+    [LoggerMessage(712, LogLevel.Warning, "Recording workers still busy {Seconds:F0} s into the stop; what they leave unfinished, the next start finishes")]
+    public static partial void WorkersStillBusy(ILogger logger, double seconds);
 }

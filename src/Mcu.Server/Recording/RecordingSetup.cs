@@ -16,9 +16,7 @@ public static class RecordingSetup
     /// <summary>
     /// Hangfire with PostgreSQL when Mcu:StorageConnectionString is set, else in memory. The storage
     /// is this app's own, not Hangfire's global one, so several servers can live in one process (tests).
-    /// Two Hangfire servers: one for this node's queue, whose workers each hold a recording for as
-    /// long as it records (Mcu:Limits:MaxRecordings of them, and no more recordings are taken), and
-    /// one for the shared post-processing queue, so post-processing never waits for a recording to end.
+    /// This node's Hangfire servers are <see cref="RecordingWorkers"/>.
     /// </summary>
     public static void AddRecording(this WebApplicationBuilder builder)
     {
@@ -72,29 +70,7 @@ public static class RecordingSetup
         // Before the Hangfire servers start taking jobs: settle what a stopped or killed process left
         // behind. Stopped after them: what is still queued of this node then never starts.
         services.AddHostedService<RecordingRecovery>();
-        // Other nodes judge this one alive by its heartbeat: send several within a node timeout.
-        var heartbeat = TimeSpan.FromSeconds(Math.Clamp(settings.NodeTimeout.TotalSeconds / 4, 1, 30));
-        services.AddHangfireServer((provider, server) =>
-        {
-            // Jobs are made from this app's services, not from whichever app last set JobActivator.Current.
-            server.Activator = provider.GetRequiredService<JobActivator>();
-            server.ServerName = $"{node}:{Environment.ProcessId}";
-            server.Queues = [settings.NodeQueue];
-            server.WorkerCount = settings.MaxRecordings;
-            server.SchedulePollingInterval = TimeSpan.FromSeconds(1);
-            server.HeartbeatInterval = heartbeat;
-            server.ShutdownTimeout = shutdown;
-        });
-        services.AddHangfireServer((provider, server) =>
-        {
-            server.Activator = provider.GetRequiredService<JobActivator>();
-            server.ServerName = $"{node}:{Environment.ProcessId}:post";
-            server.Queues = [RecordingSettings.SharedQueue];
-            server.WorkerCount = settings.PostProcessWorkers;
-            server.SchedulePollingInterval = TimeSpan.FromSeconds(1);
-            server.HeartbeatInterval = heartbeat;
-            server.ShutdownTimeout = shutdown;
-        });
+        services.AddHostedService<RecordingWorkers>();
     }
 
     /// <summary>

@@ -98,6 +98,11 @@ public sealed class RecordingShutdownTests(ITestOutputHelper output)
             await Task.Delay(TimeSpan.FromSeconds(4));
             var recorded = since.Elapsed;
 
+            // The web page holds the room's events WebSocket open: the stop must not wait for it.
+            using var events = new System.Net.WebSockets.ClientWebSocket();
+            events.Options.SetRequestHeader("Authorization", $"Bearer {RecordingServer.AdminKey}");
+            await events.ConnectAsync(new Uri($"ws://{server.BaseAddress.Authority}/api/rooms/{Room}/events"), CancellationToken.None);
+
             var took = await server.TerminateAsync(TimeSpan.FromSeconds(10));
             output.WriteLine($"exit {took.TotalSeconds:F2} s after SIGTERM, {recorded.TotalSeconds:F1} s recorded");
             Assert.Equal(0, server.Process.ExitCode);
