@@ -53,7 +53,8 @@ public static class RecordingEndpoints
         }
         lock (StartGate)
         {
-            // Count and claim under one lock, so two requests at once cannot both take the last place.
+            // Count and claim under one lock, so two requests at once cannot both take the last place
+            // (the control path only: no room or media thread ever waits on it).
             int running = store.List().Count(r => r.Node == settings.Node && r.State is RecordingState.Queued or RecordingState.Recording);
             if (running >= settings.MaxRecordings)
             {

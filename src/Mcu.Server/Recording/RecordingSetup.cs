@@ -23,7 +23,7 @@ public static class RecordingSetup
         var options = builder.Configuration.GetSection(McuOptions.Section).Get<McuOptions>() ?? new McuOptions();
         bool postgres = !string.IsNullOrWhiteSpace(options.StorageConnectionString);
         var (node, nodeSource) = NodeName(builder.Configuration["Mcu:NodeName"], postgres);
-        var shutdown = TimeSpan.FromSeconds(Math.Max(2, options.ShutdownSeconds));
+        var shutdown = TimeSpan.FromSeconds(Math.Max(3, options.ShutdownSeconds));
         var settings = new RecordingSettings
         {
             Folder = Path.GetFullPath(options.RecordingsPath),
