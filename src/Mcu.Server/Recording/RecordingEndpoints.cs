@@ -29,8 +29,12 @@ public static class RecordingEndpoints
     }
 
     private static IResult Start(string room, StartRecordingRequest? request, RoomDirectory rooms, RecordingStore store,
-        RecordingSettings settings, IBackgroundJobClient jobs)
+        RecordingSettings settings, RecordingSessions sessions, IBackgroundJobClient jobs)
     {
+        if (sessions.ShuttingDown)
+        {
+            return Results.Problem("the server is shutting down", title: "Shutting down", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
         if (!rooms.TryGet(room, out var live) || live.IsClosed)
         {
             return Results.Problem($"no room '{room}' on this node", statusCode: StatusCodes.Status404NotFound);

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Mcu.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Mcu.EndToEnd.Tests.Recording;
 
@@ -56,6 +58,30 @@ public sealed class RecordingCapacityTests
             await RecordingApi.StopAsync(http, Room, third);
             await RecordingApi.WaitForStateAsync(http, Room, second, "done", TimeSpan.FromSeconds(30));
             await RecordingApi.WaitForStateAsync(http, Room, third, "done", TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_recording_asked_for_once_the_server_is_stopping_is_refused_with_503()
+    {
+        string folder = RecordingServer.TempFolder("stopping");
+        try
+        {
+            await using var server = await RecordingServer.StartAsync(folder);
+            using var http = server.CreateClient();
+            Assert.True((await http.PostAsJsonAsync("/api/rooms", new { name = "stopping" })).IsSuccessStatusCode);
+            // Started with StartAsync, the app only signals ApplicationStopping here (nothing runs the stop), so it still answers.
+            server.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+
+            var refused = await http.PostAsJsonAsync("/api/rooms/stopping/recordings", new { });
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            Assert.Contains("shutting down", await refused.Content.ReadAsStringAsync());
+            using var list = JsonDocument.Parse(await http.GetStringAsync("/api/rooms/stopping/recordings"));
+            Assert.Equal(0, list.RootElement.GetArrayLength());
         }
         finally
         {
