@@ -39,6 +39,7 @@ public static class McuApp
             .WithExposedHeaders("Location", "ETag", "Link")));
 
         var app = builder.Build();
+        app.UseEndUpgradedRequestsOnStop();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseCors();

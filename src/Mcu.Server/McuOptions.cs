@@ -25,4 +25,36 @@ public sealed class McuOptions
 
     /// <summary>Bearer key for the admin API; generated and printed at start-up when empty.</summary>
     public string? AdminKey { get; set; }
+
+    /// <summary>
+    /// On SIGTERM (docker stop), the time the server gives itself to finish recordings and exit;
+    /// keep it under the stop timeout (docker's default is 10 s), or the rest is left to the next start.
+    /// </summary>
+    public double ShutdownSeconds { get; set; } = 8;
+
+    /// <summary>Mcu:Recording:* — how recordings are run.</summary>
+    public RecordingOptions Recording { get; set; } = new();
+
+    /// <summary>Mcu:Limits:* — what one node takes on.</summary>
+    public LimitsOptions Limits { get; set; } = new();
+}
+
+/// <summary>Mcu:Recording:* settings.</summary>
+public sealed class RecordingOptions
+{
+    /// <summary>Hangfire workers for post-processing (faststart copy, thumbnail), apart from the recording jobs' own.</summary>
+    public int PostProcessWorkers { get; set; } = 2;
+
+    /// <summary>With shared storage: a node whose Hangfire server has not sent a heartbeat for this long is gone, and its recordings are settled by a live node.</summary>
+    public double NodeTimeoutSeconds { get; set; } = 60;
+
+    /// <summary>With shared storage: how often a node looks for recordings of nodes that are gone.</summary>
+    public double RecoveryIntervalSeconds { get; set; } = 30;
+}
+
+/// <summary>Mcu:Limits:* settings.</summary>
+public sealed class LimitsOptions
+{
+    /// <summary>Recordings running (or queued) on one node at once; more are refused with 503.</summary>
+    public int MaxRecordings { get; set; } = 10;
 }

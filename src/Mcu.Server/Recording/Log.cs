@@ -24,4 +24,22 @@ internal static partial class Log
 
     [LoggerMessage(706, LogLevel.Information, "Recording {Id} done: {Seconds:F1} s, {Bytes} bytes")]
     public static partial void Done(ILogger logger, string id, double seconds, long bytes);
+
+    [LoggerMessage(707, LogLevel.Warning, "Recording {Id}: post-processing cut short by the shutdown; the next start finishes it")]
+    public static partial void PostProcessCutShort(ILogger logger, string id);
+
+    [LoggerMessage(708, LogLevel.Warning, "Recording {Id} of node {Node}: {State} -> {NewState} ({Why})")]
+    public static partial void Recovered(ILogger logger, string id, string? node, RecordingState state, RecordingState newState, string why);
+
+    [LoggerMessage(709, LogLevel.Information, "Recording {Id} of node {Node}: finalizing without post-processing pending; post-processing it")]
+    public static partial void PostProcessRequeued(ILogger logger, string id, string? node);
+
+    [LoggerMessage(710, LogLevel.Warning, "Recovery of recordings skipped this time: {Why}")]
+    public static partial void RecoverySkipped(ILogger logger, string why);
+
+    [LoggerMessage(711, LogLevel.Information, "Node name: {Node} ({Source}); its recording jobs use the Hangfire queue {Queue}")]
+    public static partial void NodeName(ILogger logger, string node, string source, string queue);
+
+    [LoggerMessage(712, LogLevel.Warning, "Recording workers still busy {Seconds:F0} s into the stop; what they leave unfinished, the next start finishes")]
+    public static partial void WorkersStillBusy(ILogger logger, double seconds);
 }

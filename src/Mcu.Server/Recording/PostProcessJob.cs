@@ -12,7 +12,7 @@ namespace Mcu.Server.Recording;
 /// shared queue (any node that sees the recordings folder). A problem here never loses the
 /// recording: it is done, with the problem as its reason.
 /// </summary>
-public sealed class PostProcessJob(RecordingStore store, RecordingSettings settings, ILogger<PostProcessJob> logger)
+public sealed class PostProcessJob(RecordingStore store, RecordingSettings settings, RecordingSessions sessions, ILogger<PostProcessJob> logger)
 {
     private static readonly TimeSpan ToolTimeout = TimeSpan.FromMinutes(10);
 
@@ -26,27 +26,69 @@ public sealed class PostProcessJob(RecordingStore store, RecordingSettings setti
             Log.Skipped(logger, id, info is null ? "no such recording" : $"nothing to post-process ({info.State})");
             return;
         }
-        string path = store.PathOf(info.File);
+        if (!store.TryPathOf(info.File, out string path))
+        {
+            End(id, RecordingState.Failed, "its file is not a file of the recordings folder");
+            return;
+        }
+        if (!File.Exists(path) || new FileInfo(path).Length == 0)
+        {
+            End(id, RecordingState.Failed, info.State == RecordingState.Interrupted
+                ? "the server stopped before anything was written" : "nothing was recorded (stopped before the first picture): its file is missing or empty");
+            return;
+        }
+        // At a shutdown, ffmpeg is stopped when the budget runs out and the recording stays
+        // finalizing: the next start post-processes it again from the start.
+        var deadline = sessions.ShutdownDeadline;
+        try
+        {
+            await ProcessAsync(info, path, deadline);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            Log.PostProcessCutShort(logger, id);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A failure here must not leave it finalizing for good (a retry would meet the same disk).
+            Log.PostProcessProblem(logger, id, e.Message);
+            store.Update(id, current => current with
+            {
+                State = current.State == RecordingState.Interrupted ? RecordingState.Interrupted : RecordingState.Done,
+                Reason = Reasons.WithoutPaths(current.State == RecordingState.Interrupted ? current.Reason : "post-processing: " + e.Message),
+            });
+        }
+    }
+
+    private async Task ProcessAsync(RecordingInfo info, string path, CancellationToken deadline)
+    {
+        string id = info.Id;
         var problems = new List<string>();
         bool finalized = info.Finalized;
         // An interrupted file is kept as it is: it is the evidence of what was recorded.
         if (info.State == RecordingState.Finalizing && !finalized)
         {
             string temp = path + ".faststart.tmp";
-            string? error = await RunToolAsync(settings.Ffmpeg, ["-v", "error", "-y", "-i", path, "-c", "copy", "-movflags", "+faststart", "-f", "mp4", temp]);
-            if (error is null)
+            try
             {
-                File.Move(temp, path, overwrite: true);
-                finalized = true;
+                string? error = await RunToolAsync(settings.Ffmpeg, ["-nostdin", "-v", "error", "-y", "-i", path, "-c", "copy", "-movflags", "+faststart", "-f", "mp4", temp], deadline);
+                if (error is null)
+                {
+                    File.Move(temp, path, overwrite: true);
+                    finalized = true;
+                }
+                else
+                {
+                    problems.Add("faststart copy: " + error);
+                }
             }
-            else
+            finally
             {
                 File.Delete(temp);
-                problems.Add("faststart copy: " + error);
             }
         }
         double duration = info.DurationSeconds;
-        var (probeError, probed) = await ProbeDurationAsync(path);
+        var (probeError, probed) = await ProbeDurationAsync(path, deadline);
         if (probed is double seconds)
         {
             duration = seconds;
@@ -57,7 +99,7 @@ public sealed class PostProcessJob(RecordingStore store, RecordingSettings setti
         }
         string thumbnail = Path.GetFileNameWithoutExtension(info.File) + ".jpg";
         string at = Math.Min(1.0, duration / 2).ToString("F2", CultureInfo.InvariantCulture);
-        string? thumbError = await RunToolAsync(settings.Ffmpeg, ["-v", "error", "-y", "-ss", at, "-i", path, "-frames:v", "1", "-q:v", "4", store.PathOf(thumbnail)]);
+        string? thumbError = await RunToolAsync(settings.Ffmpeg, ["-nostdin", "-v", "error", "-y", "-ss", at, "-i", path, "-frames:v", "1", "-q:v", "4", store.PathOf(thumbnail)], deadline);
         if (thumbError is not null)
         {
             problems.Add("thumbnail: " + thumbError);
@@ -66,15 +108,19 @@ public sealed class PostProcessJob(RecordingStore store, RecordingSettings setti
         {
             Log.PostProcessProblem(logger, id, problem);
         }
+        string problemText = Reasons.WithoutPaths(string.Join("; ", problems))!;
         var done = store.Update(id, current => current with
         {
-            State = current.State == RecordingState.Interrupted ? RecordingState.Interrupted : RecordingState.Done,
+            // A file ffprobe cannot read is no recording: say so rather than call it done.
+            State = probed is null ? RecordingState.Failed
+                : current.State == RecordingState.Interrupted ? RecordingState.Interrupted : RecordingState.Done,
             Finalized = finalized,
             DurationSeconds = duration,
             SizeBytes = new FileInfo(path).Length,
             Thumbnail = thumbError is null ? thumbnail : null,
-            Reason = current.State == RecordingState.Interrupted ? current.Reason
-                : problems.Count > 0 ? "post-processing: " + string.Join("; ", problems) : current.Reason,
+            Reason = probed is null ? $"the file does not play ({problemText})"
+                : current.State == RecordingState.Interrupted ? current.Reason
+                : problems.Count > 0 ? "post-processing: " + problemText : current.Reason,
         });
         if (done is not null)
         {
@@ -82,9 +128,15 @@ public sealed class PostProcessJob(RecordingStore store, RecordingSettings setti
         }
     }
 
-    private async Task<(string? Error, double? Seconds)> ProbeDurationAsync(string path)
+    private void End(string id, RecordingState state, string reason)
     {
-        var (error, output) = await RunAsync(settings.Ffprobe, ["-v", "error", "-show_entries", "format=duration", "-of", "default=nw=1:nk=1", path]);
+        Log.PostProcessProblem(logger, id, reason);
+        store.Update(id, current => current with { State = state, Reason = reason, EndedAt = current.EndedAt ?? DateTimeOffset.UtcNow });
+    }
+
+    private async Task<(string? Error, double? Seconds)> ProbeDurationAsync(string path, CancellationToken deadline)
+    {
+        var (error, output) = await RunAsync(settings.Ffprobe, ["-v", "error", "-show_entries", "format=duration", "-of", "default=nw=1:nk=1", path], deadline);
         if (error is not null)
         {
             return (error, null);
@@ -94,11 +146,13 @@ public sealed class PostProcessJob(RecordingStore store, RecordingSettings setti
             : ($"ffprobe said '{output.Trim()}'", null);
     }
 
-    private static async Task<string?> RunToolAsync(string tool, string[] arguments) => (await RunAsync(tool, arguments)).Error;
+    private static async Task<string?> RunToolAsync(string tool, string[] arguments, CancellationToken deadline) => (await RunAsync(tool, arguments, deadline)).Error;
 
     /// <summary>Runs a tool; the error is null on exit code 0 with nothing on stderr.</summary>
-    private static async Task<(string? Error, string Output)> RunAsync(string tool, string[] arguments)
+    /// <exception cref="OperationCanceledException"><paramref name="deadline"/> came first (the tool is killed).</exception>
+    private static async Task<(string? Error, string Output)> RunAsync(string tool, string[] arguments, CancellationToken deadline)
     {
+        deadline.ThrowIfCancellationRequested();
         var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in arguments)
         {
@@ -115,7 +169,8 @@ public sealed class PostProcessJob(RecordingStore store, RecordingSettings setti
         }
         using (process)
         {
-            using var timeout = new CancellationTokenSource(ToolTimeout);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(deadline);
+            timeout.CancelAfter(ToolTimeout);
             var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
             var error = process.StandardError.ReadToEndAsync(timeout.Token);
             try
@@ -125,6 +180,8 @@ public sealed class PostProcessJob(RecordingStore store, RecordingSettings setti
             catch (OperationCanceledException)
             {
                 process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync(CancellationToken.None); // its output file is closed before anyone deletes it
+                deadline.ThrowIfCancellationRequested();
                 return ($"{tool} took longer than {ToolTimeout.TotalMinutes} minutes", "");
             }
             string stderr = (await error).Trim();

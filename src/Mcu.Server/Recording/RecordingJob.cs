@@ -11,7 +11,9 @@ namespace Mcu.Server.Recording;
 /// down, then closes the file and queues post-processing. It runs on the queue of the node
 /// that hosts the room. It never throws back to Hangfire: every ending is a state with a reason.
 /// A second run of the same job (a retry after a crash, a duplicate fetch) records nothing
-/// unless the recording is still queued, and then into a new file name.
+/// unless the recording is still queued, and then into a new file name. When the server shuts
+/// down, the job closes the file and post-processes it itself (the post-processing queue is
+/// stopping too) within the shutdown budget; what is not finished then, the next start finishes.
 /// </summary>
 public sealed class RecordingJob(
     RecordingStore store,
@@ -19,6 +21,7 @@ public sealed class RecordingJob(
     RoomDirectory rooms,
     RecordingSettings settings,
     IBackgroundJobClient jobs,
+    PostProcessJob postProcess,
     ILogger<RecordingJob> logger)
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(2);
@@ -50,6 +53,11 @@ public sealed class RecordingJob(
             Log.Skipped(logger, id, info is null ? "no such recording" : $"it is {info.State}");
             return;
         }
+        if (sessions.ShuttingDown)
+        {
+            Log.Skipped(logger, id, "the server is shutting down"); // left queued: the stop settles it
+            return;
+        }
         if (!rooms.TryGet(info.Room, out var room) || room.IsClosed)
         {
             Fail(info, null, $"room '{info.Room}' is not open on this node");
@@ -61,7 +69,7 @@ public sealed class RecordingJob(
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Fail(info, room, $"cannot create the recordings folder '{store.Folder}': {e.Message}");
+            Fail(info, room, $"cannot create the recordings folder: {e.Message}");
             return;
         }
         string file = store.NewFileName(info, out int attempt);
@@ -76,16 +84,16 @@ public sealed class RecordingJob(
             Fail(info with { File = file, Attempts = attempt }, room, e.Message);
             return;
         }
-        // Re-read: the API may have added the job id since this job read it.
-        info = (store.Get(id) ?? info) with
+        // Read and write under the store's lock: the API may be adding the job id right now.
+        info = store.Update(id, current => current with
         {
             State = RecordingState.Recording,
             File = file,
             Attempts = attempt,
             StartedAt = DateTimeOffset.UtcNow,
             Node = settings.Node,
-        };
-        if (!store.TrySave(info, out string? saveError))
+        }, out string? saveError) ?? info;
+        if (saveError is not null)
         {
             await recorder.CompleteAsync();
             Fail(info, room, $"cannot write the recording's metadata: {saveError}");
@@ -119,7 +127,7 @@ public sealed class RecordingJob(
             {
                 ending = "room closed";
             }
-            else if (shutdown.IsCancellationRequested)
+            else if (sessions.ShuttingDown || shutdown.IsCancellationRequested)
             {
                 ending = "server shutting down";
             }
@@ -146,17 +154,25 @@ public sealed class RecordingJob(
         // recording still "recording", skips it, and it stays "finalizing" for good.
         info = info with { State = RecordingState.Finalizing, Reason = ending };
         store.TrySave(info, out _);
-        string postJob = jobs.Enqueue<PostProcessJob>(settings.PostProcessQueue, job => job.RunAsync(id));
-        info = store.Update(id, current => current with { PostProcessJobId = postJob }) ?? info;
         room.ReportRecording(RoomEventType.RecordingStopped, id, ending);
         Log.Stopped(logger, id, info.DurationSeconds, info.Dropped);
+        if (sessions.ShuttingDown)
+        {
+            // The post-processing workers are stopping too: finish here, within the shutdown budget.
+            await postProcess.RunAsync(id);
+            return;
+        }
+        string postJob = jobs.Enqueue<PostProcessJob>(settings.PostProcessQueue, job => job.RunAsync(id));
+        store.Update(id, current => current with { PostProcessJobId = postJob });
     }
 
     private void Fail(RecordingInfo info, Room? room, string reason)
     {
+        // The full text (with paths) for the operator's log; without them where callers see it.
+        Log.Failed(logger, info.Id, reason);
+        reason = Reasons.WithoutPaths(reason)!;
         store.TrySave(info with { State = RecordingState.Failed, Reason = reason, EndedAt = DateTimeOffset.UtcNow }, out _);
         room?.ReportRecording(RoomEventType.RecordingFailed, info.Id, reason);
-        Log.Failed(logger, info.Id, reason);
     }
 
     private long SizeOf(string file)

@@ -1,58 +1,213 @@
 using Hangfire;
+using Hangfire.States;
+using Hangfire.Storage;
 
 namespace Mcu.Server.Recording;
 
 /// <summary>
-/// At start-up, before this node's Hangfire server takes jobs: a recording left "recording"
-/// (or "finalizing" before post-processing was queued) by a killed process is marked interrupted —
-/// its file plays up to its last fragment — and gets a post-processing job for its thumbnail and
-/// duration. One left "queued" by this node is marked failed: its room died with the process.
+/// Settles recordings whose writer is gone, so none stays queued, recording or finalizing for
+/// good, and every end state has a usable file or a reason saying why not:
+/// <list type="bullet">
+/// <item>recording → interrupted (the file plays up to its last fragment; post-processing still
+/// measures it and takes a thumbnail), or failed when nothing was written;</item>
+/// <item>queued → failed (its room died with the process that held it);</item>
+/// <item>finalizing with no post-processing pending → post-processed again.</item>
+/// </list>
+/// Whose recordings: at start-up, before this node's Hangfire servers take jobs. With in-memory
+/// storage there is one node, so everything in the folder not being written here is a leftover,
+/// whatever node name wrote it (a new container has a new host name). With shared storage, this
+/// node's own, and another node's once that node is gone: no Hangfire server of its queue has
+/// sent a heartbeat for <see cref="RecordingSettings.NodeTimeout"/>, and (while recording) its
+/// sidecar, which a live job rewrites every 2 s, is that old too; live nodes check every
+/// <see cref="RecordingSettings.RecoveryInterval"/>. At a clean stop, this node's queued
+/// recordings fail at once. Passes take a distributed lock, so two nodes never settle one twice.
 /// </summary>
 public sealed class RecordingRecovery(
     RecordingStore store,
     RecordingSessions sessions,
     RecordingSettings settings,
+    JobStorage storage,
     IBackgroundJobClient jobs,
-    ILogger<RecordingRecovery> logger) : IHostedService
+    ILogger<RecordingRecovery> logger) : IHostedService, IDisposable
 {
+    private const string LockName = "mcu:recording-recovery";
+
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _periodic = Task.CompletedTask;
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        foreach (var info in store.List())
+        Log.NodeName(logger, settings.Node, settings.NodeSource, settings.NodeQueue);
+        Pass(Moment.Start);
+        if (settings.SharedStorage)
         {
-            if (sessions.IsLive(info.Id) || (info.Node is not null && info.Node != settings.Node))
-            {
-                continue;
-            }
-            if (info.State == RecordingState.Recording)
-            {
-                var interrupted = info with
-                {
-                    State = RecordingState.Interrupted,
-                    Reason = "the server stopped while recording; the file plays up to its last fragment",
-                    EndedAt = info.EndedAt ?? DateTimeOffset.UtcNow,
-                    SizeBytes = info.File is null ? 0 : SizeOf(info.File),
-                };
-                store.TrySave(interrupted, out _);
-                Log.Interrupted(logger, info.Id);
-                if (interrupted.File is not null)
-                {
-                    jobs.Enqueue<PostProcessJob>(settings.PostProcessQueue, job => job.RunAsync(info.Id));
-                }
-            }
-            else if (info.State == RecordingState.Queued && !settings.SharedStorage)
-            {
-                // In-memory job storage forgot the job: it will never run.
-                store.TrySave(info with { State = RecordingState.Failed, Reason = "the server restarted before the recording started", EndedAt = DateTimeOffset.UtcNow }, out _);
-            }
+            _periodic = RunPeriodicallyAsync(_stopping.Token);
         }
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    private long SizeOf(string file)
+    /// <summary>Runs after the Hangfire servers stopped (registered before them): no job of this node runs any more.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
-        var fileInfo = new FileInfo(store.PathOf(file));
-        return fileInfo.Exists ? fileInfo.Length : 0;
+        _stopping.Cancel();
+        await _periodic.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        Pass(Moment.Stop);
+    }
+
+    public void Dispose() => _stopping.Dispose();
+
+    private enum Moment
+    {
+        Start,
+        Periodic,
+        Stop,
+    }
+
+    private async Task RunPeriodicallyAsync(CancellationToken stopping)
+    {
+        using var timer = new PeriodicTimer(settings.RecoveryInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping))
+            {
+                Pass(Moment.Periodic);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private void Pass(Moment moment)
+    {
+        try
+        {
+            using var connection = storage.GetConnection();
+            using var _ = connection.AcquireDistributedLock(LockName, TimeSpan.FromSeconds(10));
+            var live = settings.SharedStorage ? LiveServers() : null;
+            foreach (var info in store.List())
+            {
+                if (!info.IsEnded && !sessions.IsLive(info.Id))
+                {
+                    Settle(info, moment, live, connection);
+                }
+            }
+        }
+        catch (Exception e) when (e is DistributedLockTimeoutException or IOException or UnauthorizedAccessException or InvalidOperationException
+            or System.Data.Common.DbException or TimeoutException)
+        {
+            // The next pass (or the next start) tries again; a start must not fail for it.
+            Log.RecoverySkipped(logger, e.Message);
+        }
+    }
+
+    private void Settle(RecordingInfo info, Moment moment, IReadOnlyDictionary<string, DateTime>? live, IStorageConnection connection)
+    {
+        bool ours = !settings.SharedStorage || info.Node is null || info.Node == settings.Node;
+        bool writerGone = moment switch
+        {
+            Moment.Start => ours || NodeGone(info, live!),
+            Moment.Periodic => !ours && NodeGone(info, live!),
+            // Our jobs have stopped; a recording whose job overran the shutdown budget may still be writing.
+            _ => ours && info.State == RecordingState.Queued,
+        };
+        switch (info.State)
+        {
+            case RecordingState.Queued when writerGone:
+                Change(info, info with
+                {
+                    State = RecordingState.Failed,
+                    Reason = "the server stopped before the recording started",
+                    EndedAt = DateTimeOffset.UtcNow,
+                });
+                break;
+            case RecordingState.Recording when writerGone:
+                Interrupt(info);
+                break;
+            case RecordingState.Finalizing when moment != Moment.Stop && (writerGone || Stale(info)) && !PostProcessPending(info, live, connection):
+                Log.PostProcessRequeued(logger, info.Id, info.Node);
+                EnqueuePostProcess(info.Id);
+                break;
+        }
+    }
+
+    private void Interrupt(RecordingInfo info)
+    {
+        long size = info.File is not null && store.TryPathOf(info.File, out string path) && File.Exists(path) ? new FileInfo(path).Length : 0;
+        if (size == 0)
+        {
+            Change(info, info with
+            {
+                State = RecordingState.Failed,
+                Reason = "the server stopped before anything was written",
+                EndedAt = info.EndedAt ?? DateTimeOffset.UtcNow,
+                SizeBytes = 0,
+            });
+            return;
+        }
+        Change(info, info with
+        {
+            State = RecordingState.Interrupted,
+            Reason = "the server stopped while recording; the file plays up to its last fragment",
+            EndedAt = info.EndedAt ?? DateTimeOffset.UtcNow,
+            SizeBytes = size,
+        });
+        EnqueuePostProcess(info.Id);
+    }
+
+    private void Change(RecordingInfo before, RecordingInfo after)
+    {
+        store.TrySave(after, out _);
+        Log.Recovered(logger, before.Id, before.Node, before.State, after.State, after.Reason ?? "");
+    }
+
+    private void EnqueuePostProcess(string id)
+    {
+        string job = jobs.Enqueue<PostProcessJob>(settings.PostProcessQueue, j => j.RunAsync(id));
+        store.Update(id, current => current with { PostProcessJobId = job });
+    }
+
+    /// <summary>Its node has no live Hangfire server, and (as a live job rewrites its sidecar every 2 s) the sidecar is old.</summary>
+    private bool NodeGone(RecordingInfo info, IReadOnlyDictionary<string, DateTime> live)
+    {
+        string queue = RecordingSettings.QueueFor(info.Node ?? "");
+        bool alive = live.Keys.Any(server => server.EndsWith('|' + queue, StringComparison.Ordinal));
+        return !alive && Stale(info);
+    }
+
+    private bool Stale(RecordingInfo info) =>
+        store.LastWrittenUtc(info.Id) is not { } written || DateTime.UtcNow - written > settings.NodeTimeout;
+
+    /// <summary>Hangfire servers whose heartbeat is recent, keyed "{server id}|{queue}" once per queue served, with the heartbeat.</summary>
+    private Dictionary<string, DateTime> LiveServers()
+    {
+        var live = new Dictionary<string, DateTime>(StringComparer.Ordinal);
+        foreach (var server in storage.GetMonitoringApi().Servers())
+        {
+            if (server.Heartbeat is { } beat && DateTime.UtcNow - DateTime.SpecifyKind(beat, DateTimeKind.Utc) <= settings.NodeTimeout)
+            {
+                foreach (var queue in server.Queues)
+                {
+                    live[server.Name + '|' + queue] = beat;
+                }
+            }
+        }
+        return live;
+    }
+
+    /// <summary>Its post-processing job is waiting, or running on a server that is alive.</summary>
+    private bool PostProcessPending(RecordingInfo info, IReadOnlyDictionary<string, DateTime>? live, IStorageConnection connection)
+    {
+        if (info.PostProcessJobId is not { } job || connection.GetStateData(job) is not { } state)
+        {
+            return false; // never queued, or queued in a job storage that is gone (in memory, before a restart)
+        }
+        if (state.Name == EnqueuedState.StateName || state.Name == ScheduledState.StateName || state.Name == AwaitingState.StateName)
+        {
+            return true;
+        }
+        // In memory, a job storage is as new as this process: nothing of before is processing.
+        return state.Name == ProcessingState.StateName && live is not null
+            && state.Data.TryGetValue("ServerId", out string? server) && live.Keys.Any(k => k.StartsWith(server + '|', StringComparison.Ordinal));
     }
 }

@@ -8,8 +8,11 @@ public sealed record RecordingSettings
 
     public required string Folder { get; init; }
 
-    /// <summary>This node's name (Mcu:NodeName, default the host name).</summary>
+    /// <summary>This node's name (Mcu:NodeName; default "local" with in-memory storage, the host name with shared storage).</summary>
     public required string Node { get; init; }
+
+    /// <summary>Where <see cref="Node"/> came from, for the start-up log.</summary>
+    public string NodeSource { get; init; } = "Mcu:NodeName";
 
     /// <summary>The queue only this node serves: recording jobs, which need the room that lives here.</summary>
     public required string NodeQueue { get; init; }
@@ -22,6 +25,21 @@ public sealed record RecordingSettings
 
     /// <summary>True with PostgreSQL job storage (several nodes), false in memory.</summary>
     public bool SharedStorage { get; init; }
+
+    /// <summary>Recordings queued or running on this node at once (Mcu:Limits:MaxRecordings).</summary>
+    public int MaxRecordings { get; init; } = 10;
+
+    /// <summary>Hangfire workers for the shared post-processing queue.</summary>
+    public int PostProcessWorkers { get; init; } = 2;
+
+    /// <summary>From SIGTERM, how long recordings have to close their files and post-process before the process exits.</summary>
+    public TimeSpan ShutdownBudget { get; init; } = TimeSpan.FromSeconds(6);
+
+    /// <summary>A node without a Hangfire heartbeat for this long is gone (shared storage).</summary>
+    public TimeSpan NodeTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often to look for recordings of nodes that are gone (shared storage).</summary>
+    public TimeSpan RecoveryInterval { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>A Hangfire queue name (lowercase letters, digits, '-' and '_') for a node.</summary>
     public static string QueueFor(string node)

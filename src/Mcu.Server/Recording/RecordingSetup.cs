@@ -16,21 +16,29 @@ public static class RecordingSetup
     /// <summary>
     /// Hangfire with PostgreSQL when Mcu:StorageConnectionString is set, else in memory. The storage
     /// is this app's own, not Hangfire's global one, so several servers can live in one process (tests).
-    /// This node's server serves its own queue (recording jobs for its rooms) and the shared one.
+    /// This node's Hangfire servers are <see cref="RecordingWorkers"/>.
     /// </summary>
     public static void AddRecording(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(McuOptions.Section).Get<McuOptions>() ?? new McuOptions();
-        string node = builder.Configuration["Mcu:NodeName"] is { Length: > 0 } name ? name : Environment.MachineName;
         bool postgres = !string.IsNullOrWhiteSpace(options.StorageConnectionString);
+        var (node, nodeSource) = NodeName(builder.Configuration["Mcu:NodeName"], postgres);
+        var shutdown = TimeSpan.FromSeconds(Math.Max(3, options.ShutdownSeconds));
         var settings = new RecordingSettings
         {
             Folder = Path.GetFullPath(options.RecordingsPath),
             Node = node,
+            NodeSource = nodeSource,
             NodeQueue = RecordingSettings.QueueFor(node),
             SharedStorage = postgres,
             Ffmpeg = builder.Configuration["Mcu:FfmpegPath"] is { Length: > 0 } ffmpeg ? ffmpeg : "ffmpeg",
             Ffprobe = builder.Configuration["Mcu:FfprobePath"] is { Length: > 0 } ffprobe ? ffprobe : "ffprobe",
+            MaxRecordings = Math.Max(1, options.Limits.MaxRecordings),
+            PostProcessWorkers = Math.Max(1, options.Recording.PostProcessWorkers),
+            // What is left after it is for saving states, Hangfire and Kestrel to stop, and the process to exit.
+            ShutdownBudget = shutdown - TimeSpan.FromSeconds(2),
+            NodeTimeout = TimeSpan.FromSeconds(Math.Max(1, options.Recording.NodeTimeoutSeconds)),
+            RecoveryInterval = TimeSpan.FromSeconds(Math.Max(1, options.Recording.RecoveryIntervalSeconds)),
         };
         var services = builder.Services;
         services.AddSingleton(settings);
@@ -39,6 +47,9 @@ public static class RecordingSetup
         services.AddSingleton<AdminKeyDashboardFilter>();
         services.AddTransient<RecordingJob>();
         services.AddTransient<PostProcessJob>();
+        // The host's whole stop is bounded, so docker's SIGKILL (10 s after SIGTERM by default) never
+        // lands in the middle: recordings finish inside it, and the rest is left to the next start.
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = shutdown);
         // Registered before Hangfire's own, which only fill in what is missing and would use its
         // process-wide statics (JobStorage.Current, JobActivator.Current): jobs must see this app's services.
         services.AddSingleton<JobStorage>(provider =>
@@ -56,18 +67,24 @@ public static class RecordingSetup
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
             .UseLogProvider(new HangfireLogProvider(provider.GetRequiredService<ILoggerFactory>())));
-        // Before the Hangfire server starts taking jobs: settle what a killed process left behind.
+        // Before the Hangfire servers start taking jobs: settle what a stopped or killed process left
+        // behind. Stopped after them: what is still queued of this node then never starts.
         services.AddHostedService<RecordingRecovery>();
-        services.AddHangfireServer((provider, server) =>
-        {
-            // Jobs are made from this app's services, not from whichever app last set JobActivator.Current.
-            server.Activator = provider.GetRequiredService<JobActivator>();
-            server.ServerName = $"{node}:{Environment.ProcessId}";
-            server.Queues = [settings.NodeQueue, RecordingSettings.SharedQueue];
-            server.WorkerCount = 20; // recording jobs sit in a worker for as long as they record
-            server.SchedulePollingInterval = TimeSpan.FromSeconds(1);
-        });
+        services.AddHostedService<RecordingWorkers>();
     }
+
+    /// <summary>
+    /// The node's name and where it came from. With in-memory storage there is one node and
+    /// the name only labels its queue and sidecars, so the default is the constant "local":
+    /// a container's host name changes with every new container, and nothing gains from that.
+    /// With shared storage, names must differ between nodes (each serves its own queue), so
+    /// the default is the host name, unique per container; nothing depends on it staying the
+    /// same, as a gone node's recordings are settled by a live one by heartbeat, not by name.
+    /// </summary>
+    public static (string Name, string Source) NodeName(string? configured, bool sharedStorage) =>
+        configured is { Length: > 0 } name ? (name, "Mcu:NodeName")
+        : sharedStorage ? (Environment.MachineName, "the host name, as Mcu:NodeName is not set")
+        : ("local", "the default with in-memory storage");
 
     /// <summary>The recording API and the Hangfire dashboard (admin key only).</summary>
     public static void MapRecording(this WebApplication app)

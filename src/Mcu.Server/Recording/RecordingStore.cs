@@ -85,21 +85,64 @@ public sealed class RecordingStore
     }
 
     /// <summary>Read, change, save under one lock (one process at a time changes a recording).</summary>
-    public RecordingInfo? Update(string id, Func<RecordingInfo, RecordingInfo> change)
+    public RecordingInfo? Update(string id, Func<RecordingInfo, RecordingInfo> change) => Update(id, change, out _);
+
+    /// <summary>As <see cref="Update(string, Func{RecordingInfo, RecordingInfo})"/>; <paramref name="error"/> says why the sidecar could not be written.</summary>
+    public RecordingInfo? Update(string id, Func<RecordingInfo, RecordingInfo> change, out string? error)
     {
         lock (_lock)
         {
+            error = null;
             if (Get(id) is not { } info)
             {
                 return null;
             }
             var updated = change(info);
-            TrySave(updated, out _);
+            TrySave(updated, out error);
             return updated;
         }
     }
 
     public string PathOf(string fileName) => Path.Combine(Folder, fileName);
+
+    /// <summary>
+    /// The full path of a recording's file, only when it is a plain file directly in the
+    /// recordings folder: a sidecar is data on a shared disk, and one naming "/etc/passwd",
+    /// "../x" or a symbolic link out of the folder must not make the server read or write there.
+    /// </summary>
+    public bool TryPathOf(string? fileName, out string path)
+    {
+        path = "";
+        if (string.IsNullOrEmpty(fileName) || Path.GetFileName(fileName) != fileName || fileName is "." or "..")
+        {
+            return false;
+        }
+        string full = Path.GetFullPath(Path.Combine(Folder, fileName));
+        if (!string.Equals(Path.GetDirectoryName(full), Folder.TrimEnd(Path.DirectorySeparatorChar), StringComparison.Ordinal))
+        {
+            return false;
+        }
+        try
+        {
+            if (new FileInfo(full).LinkTarget is not null)
+            {
+                return false;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+        path = full;
+        return true;
+    }
+
+    /// <summary>When this recording's sidecar was last written (progress is written every few seconds while recording).</summary>
+    public DateTime? LastWrittenUtc(string id)
+    {
+        var sidecar = new FileInfo(SidecarPath(id));
+        return IsValidId(id) && sidecar.Exists ? sidecar.LastWriteTimeUtc : null;
+    }
 
     /// <summary>A file name for a new attempt of <paramref name="info"/> that no file has: never overwrite.</summary>
     public string NewFileName(RecordingInfo info, out int attempt)

@@ -30,6 +30,34 @@ public static class MediaTools
         return (output + errors).Trim();
     }
 
+    /// <summary>
+    /// The file plays as a player sees it: H.264 and AAC streams, and video frames decoded
+    /// through to at least <paramref name="seconds"/> (its last fragment); returns the frames.
+    /// </summary>
+    public static async Task<List<(double Time, byte[] Rgb)>> AssertPlaysToAsync(string file, double seconds, int width = 64, int height = 36)
+    {
+        var probe = await ProbeAsync(file);
+        Assert.Contains(probe.Streams, s => s.CodecType == "video" && s.CodecName == "h264");
+        Assert.Contains(probe.Streams, s => s.CodecType == "audio" && s.CodecName == "aac");
+        var frames = await VideoFramesAsync(file, width, height);
+        Assert.True(frames.Count > 0 && frames[^1].Time >= seconds, $"{frames.Count} frames up to {(frames.Count > 0 ? frames[^1].Time : 0):F2} s, wanted {seconds:F2} s");
+        return frames;
+    }
+
+    /// <summary>
+    /// A fragmented MP4 as the recorder writes one (H.264 with a keyframe every second, AAC,
+    /// a fragment per keyframe), of a test pattern and a 400 Hz tone, to plant in a recordings folder.
+    /// </summary>
+    public static async Task MakeFragmentedMp4Async(string path, double seconds)
+    {
+        string duration = seconds.ToString(CultureInfo.InvariantCulture);
+        var (_, errors) = await RunAsync("ffmpeg", "-nostdin", "-v", "error", "-y",
+            "-f", "lavfi", "-i", "testsrc=size=320x180:rate=25", "-f", "lavfi", "-i", "sine=frequency=400:sample_rate=48000",
+            "-t", duration, "-c:v", "libx264", "-g", "25", "-pix_fmt", "yuv420p", "-c:a", "aac",
+            "-movflags", "frag_keyframe+empty_moov+default_base_moof", path);
+        Assert.True(File.Exists(path) && errors.Length == 0, $"ffmpeg: {errors}");
+    }
+
     /// <summary>Every decoded video frame, scaled to <paramref name="width"/>x<paramref name="height"/> RGB, with its time.</summary>
     public static async Task<List<(double Time, byte[] Rgb)>> VideoFramesAsync(string file, int width, int height)
     {

@@ -63,9 +63,9 @@ public sealed class RecordedConference : IAsyncLifetime
         catch (TimeoutException e)
         {
             // Say what Hangfire did with the post-processing job.
-            var info = await RecordingApi.GetAsync(Http, Room, Id);
+            var info = Server.Services.GetRequiredService<Mcu.Server.Recording.RecordingStore>().Get(Id);
             var monitor = Server.Services.GetRequiredService<Hangfire.JobStorage>().GetMonitoringApi();
-            string history = info.TryGetProperty("postProcessJobId", out var job) && job.GetString() is { } jobId && monitor.JobDetails(jobId) is { } details
+            string history = info?.PostProcessJobId is { } jobId && monitor.JobDetails(jobId) is { } details
                 ? string.Join(" <- ", details.History.Select(h => $"{h.StateName} {h.Reason} {string.Join(",", h.Data.Select(d => $"{d.Key}={d.Value}"))}"))
                 : "no post-processing job";
             throw new TimeoutException($"{e.Message}; post-processing job: {history}", e);

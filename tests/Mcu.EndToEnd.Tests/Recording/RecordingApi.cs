@@ -27,6 +27,15 @@ public static class RecordingApi
         return json.RootElement.Clone();
     }
 
+    /// <summary>Downloads the recording's file through the API into <paramref name="path"/>.</summary>
+    public static async Task DownloadAsync(HttpClient http, string room, string id, string path)
+    {
+        using var response = await http.GetAsync($"/api/rooms/{room}/recordings/{id}/file");
+        Assert.True(response.IsSuccessStatusCode, $"download: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        await using var file = File.Create(path);
+        await response.Content.CopyToAsync(file);
+    }
+
     public static Task<JsonElement> WaitForStateAsync(HttpClient http, string room, string id, string state, TimeSpan within) =>
         Eventually.Get(() => GetAsync(http, room, id), r => r.GetProperty("state").GetString() == state, within, $"recording {id} becoming {state}");
 

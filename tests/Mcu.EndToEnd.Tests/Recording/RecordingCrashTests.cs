@@ -5,7 +5,8 @@ namespace Mcu.EndToEnd.Tests.Recording;
 
 /// <summary>
 /// The server is killed (SIGKILL) while recording: the file must play up to its last
-/// fragment, and the restarted server must report the recording interrupted, not recording.
+/// fragment, and the restarted server (under a new node name, as a new container gets) must
+/// report the recording interrupted, not recording, and serve the file.
 /// Also measures what one recording costs in CPU beside a running room.
 /// </summary>
 public sealed class RecordingCrashTests(ITestOutputHelper output)
@@ -57,7 +58,9 @@ public sealed class RecordingCrashTests(ITestOutputHelper output)
             var colour = MediaTools.ColourAt(frames[^1].Rgb, 64, 36, 0.25, 0.5);
             Assert.True(Signals.Near(colour, (220, 40, 40), 45), $"red on the left of the last frame: {colour}");
 
-            using (var restarted = await ServerProcess.StartAsync(folder))
+            // A new container gets a new host name: the restarted node has another name, and
+            // still owns what the killed one left in its folder (in-memory storage: one node).
+            using (var restarted = await ServerProcess.StartAsync(folder, "--Mcu:NodeName=child-after-restart"))
             {
                 using var http = restarted.CreateClient();
                 var recording = await RecordingApi.GetAsync(http, Room, id);
@@ -69,8 +72,11 @@ public sealed class RecordingCrashTests(ITestOutputHelper output)
                     r => r.GetProperty("thumbnail").ValueKind == System.Text.Json.JsonValueKind.String, TimeSpan.FromSeconds(30), "a thumbnail");
                 Assert.Equal("interrupted", recording.State());
                 Assert.True(recording.GetProperty("durationSeconds").GetDouble() >= 3.0);
-                var download = await http.GetAsync($"/api/rooms/{Room}/recordings/{id}/file");
-                Assert.True(download.IsSuccessStatusCode);
+                string copy = Path.Combine(folder, "download.tmp");
+                await RecordingApi.DownloadAsync(http, Room, id, copy);
+                Assert.Equal(await File.ReadAllBytesAsync(file), await File.ReadAllBytesAsync(copy));
+                await MediaTools.AssertPlaysToAsync(copy, frames[^1].Time);
+                File.Delete(copy);
             }
             Assert.Single(Directory.GetFiles(folder, "*.mp4"));
         }

@@ -1,5 +1,6 @@
 using Hangfire;
 using Hangfire.PostgreSql;
+using Mcu.Server.Recording;
 using Mcu.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -41,10 +42,11 @@ public sealed class RecordingPostgresTests(PostgresCluster postgres) : IClassFix
             Assert.Equal("", await MediaTools.DecodeErrorsAsync(file));
 
             var monitor = storage.GetMonitoringApi();
-            var record = monitor.JobDetails(done.GetProperty("jobId").GetString()!);
+            var stored = host.Services.GetRequiredService<RecordingStore>().Get(id)!;
+            var record = monitor.JobDetails(stored.JobId!);
             Assert.Equal("node-host", QueueOf(record));
             Assert.StartsWith("host:", ServerOf(record));
-            var post = monitor.JobDetails(done.GetProperty("postProcessJobId").GetString()!);
+            var post = monitor.JobDetails(stored.PostProcessJobId!);
             Assert.Equal("recordings-post", QueueOf(post));
             Assert.Equal("Succeeded", post.History[0].StateName);
         }
@@ -52,6 +54,69 @@ public sealed class RecordingPostgresTests(PostgresCluster postgres) : IClassFix
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task A_dead_node_s_recordings_are_recovered_by_a_live_node_and_a_live_node_s_are_left_alone()
+    {
+        postgres.EnsureAvailable();
+        string folder = RecordingServer.TempFolder("pgdead");
+        string[] shared = [$"--Mcu:StorageConnectionString={postgres.ConnectionString}", "--Mcu:Recording:NodeTimeoutSeconds=3", "--Mcu:Recording:RecoveryIntervalSeconds=1"];
+        try
+        {
+            var store = new RecordingStore(folder);
+            await using var other = await RecordingServer.StartAsync(folder, [.. shared, "--Mcu:NodeName=other"]);
+            // A node that died long ago (no Hangfire server serves its queue): its sidecars are old.
+            var ghostRecording = await PlantAsync(store, "ghost", RecordingState.Recording);
+            File.SetLastWriteTimeUtc(Path.Combine(folder, ghostRecording.Id + ".recording.json"), DateTime.UtcNow.AddMinutes(-10));
+            var ghostQueued = await PlantAsync(store, "ghost", RecordingState.Queued);
+            File.SetLastWriteTimeUtc(Path.Combine(folder, ghostQueued.Id + ".recording.json"), DateTime.UtcNow.AddMinutes(-10));
+            // A live node's recording: its sidecar is stale too, but the node heartbeats.
+            var othersRecording = await PlantAsync(store, "other", RecordingState.Recording);
+            File.SetLastWriteTimeUtc(Path.Combine(folder, othersRecording.Id + ".recording.json"), DateTime.UtcNow.AddMinutes(-10));
+
+            await using var host = await RecordingServer.StartAsync(folder, [.. shared, "--Mcu:NodeName=host"]);
+            using var http = host.CreateClient();
+            var interrupted = await Eventually.Get(() => RecordingApi.GetAsync(http, Room, ghostRecording.Id),
+                r => r.GetProperty("thumbnail").ValueKind == System.Text.Json.JsonValueKind.String, TimeSpan.FromSeconds(30), "the ghost's recording post-processed");
+            Assert.Equal("interrupted", interrupted.State());
+            var failed = await RecordingApi.GetAsync(http, Room, ghostQueued.Id);
+            Assert.Equal("failed", failed.State());
+            Assert.Contains("before the recording started", failed.GetProperty("reason").GetString());
+            string copy = Path.Combine(folder, "download.tmp");
+            await RecordingApi.DownloadAsync(http, Room, ghostRecording.Id, copy);
+            await MediaTools.AssertPlaysToAsync(copy, 2.8);
+            File.Delete(copy);
+
+            // Recovery passes run every second: the live node's recording is still its own.
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            Assert.Equal("recording", (await RecordingApi.GetAsync(http, Room, othersRecording.Id)).State());
+
+            // Once that node is gone, a pass on the live node settles its recording too.
+            await other.DisposeAsync();
+            await RecordingApi.WaitForStateAsync(http, Room, othersRecording.Id, "interrupted", TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static async Task<RecordingInfo> PlantAsync(RecordingStore store, string node, RecordingState state)
+    {
+        var info = new RecordingInfo
+        {
+            Id = RecordingStore.NewId(), Room = Room, Layout = "auto", Width = 320, Height = 180, State = state,
+            CreatedAt = DateTimeOffset.UtcNow.AddMinutes(-10), Node = node, Queue = RecordingSettings.QueueFor(node),
+        };
+        if (state == RecordingState.Recording)
+        {
+            info = info with { Attempts = 1, StartedAt = info.CreatedAt };
+            info = info with { File = store.NewFileName(info, out _) };
+            await MediaTools.MakeFragmentedMp4Async(store.PathOf(info.File!), 3);
+        }
+        store.Save(info);
+        return info;
     }
 
     // Hangfire 1.8 keeps a queue given at Enqueue on the job itself; history is newest first.

@@ -9,6 +9,7 @@ public sealed class RecordingServer : IAsyncDisposable
     public const string AdminKey = "test-admin-key";
 
     private readonly WebApplication _app;
+    private int _disposed;
 
     private RecordingServer(WebApplication app, string folder)
     {
@@ -55,8 +56,13 @@ public sealed class RecordingServer : IAsyncDisposable
         return path;
     }
 
+    /// <summary>A clean stop, as SIGTERM gives; safe to call again (a test may stop a node early).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         await _app.StopAsync();
         await _app.DisposeAsync();
     }

@@ -85,6 +85,29 @@ public sealed class ServerProcess : IDisposable
         _process.WaitForExit();
     }
 
+    /// <summary>
+    /// SIGTERM, what <c>docker stop</c> sends, and the time the process took to exit; throws
+    /// when it is still running after <paramref name="within"/> (docker would SIGKILL it then).
+    /// </summary>
+    public async Task<TimeSpan> TerminateAsync(TimeSpan within)
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        using (var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", _process.Id.ToString() }, UseShellExecute = false })!)
+        {
+            await kill.WaitForExitAsync();
+        }
+        using var timeout = new CancellationTokenSource(within);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"the server was still running {within.TotalSeconds} s after SIGTERM");
+        }
+        return started.Elapsed;
+    }
+
     public void Dispose()
     {
         if (!_process.HasExited)
