@@ -25,4 +25,21 @@ public sealed class McuOptions
 
     /// <summary>Bearer key for the admin API; generated and printed at start-up when empty.</summary>
     public string? AdminKey { get; set; }
+
+    // --- Trust: who may read, which web sites may call, idle rooms, limits (see README "Security") ---
+
+    /// <summary>Open the reads (room list and details, participants, stats, events) to anyone, for demos; default: they need a token.</summary>
+    public bool PublicReads { get; set; }
+
+    /// <summary>/metrics needs the admin key (Prometheus: <c>authorization: { credentials: … }</c>); default: open, it holds only counts.</summary>
+    public bool MetricsNeedAdminKey { get; set; }
+
+    /// <summary>A room made by a WHIP/WHEP join (not through the API) ends after this many seconds with nobody in it.</summary>
+    public int IdleRoomSeconds { get; set; } = 120;
+
+    /// <summary>Which web sites may call the API from a browser (WHIP/WHEP are open to every origin, RFC 9725).</summary>
+    public CorsSettings Cors { get; set; } = new();
+
+    /// <summary>Ceilings on what one node, room or token may hold at once.</summary>
+    public LimitSettings Limits { get; set; } = new();
 }
