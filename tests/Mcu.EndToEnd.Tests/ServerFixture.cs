@@ -17,8 +17,8 @@ public class ServerFixture : IAsyncLifetime
 
     public HttpClient CreateClient() => new() { BaseAddress = BaseAddress };
 
-    /// <summary>What a page URL needs to join a room (a token query parameter once auth is on).</summary>
-    public string TokenQuery => "&token=" + AdminKey;
+    /// <summary>What a page URL ends with to join a room: the token in the fragment, which never reaches the server's log.</summary>
+    public string TokenQuery => "#token=" + AdminKey;
 
     /// <summary>More settings for a fixture of its own (limits, CORS origins), as <c>--Mcu:…=…</c> arguments.</summary>
     protected virtual string[] Settings => [];
