@@ -148,7 +148,7 @@ public sealed partial class Room : IDisposable
         {
             if (IsClosed)
             {
-                throw new InvalidOperationException($"Room {Name} is closed.");
+                throw new RoomClosedException(Name);
             }
             if (role == ParticipantRole.Participant && _participants.Count(p => p.Role == ParticipantRole.Participant) >= Options.MaxParticipants)
             {
@@ -194,8 +194,19 @@ public sealed partial class Room : IDisposable
     }
 
     /// <summary>True when <paramref name="tier"/> is better than <paramref name="limit"/> (OutputTier.All runs best first).</summary>
-    public static bool IsAbove(OutputTier tier, OutputTier limit) =>
-        OutputTier.All.ToList().IndexOf(tier) < OutputTier.All.ToList().IndexOf(limit);
+    public static bool IsAbove(OutputTier tier, OutputTier limit) => Rank(tier) < Rank(limit);
+
+    private static int Rank(OutputTier tier)
+    {
+        for (int i = 0; i < OutputTier.All.Count; i++)
+        {
+            if (OutputTier.All[i] == tier)
+            {
+                return i;
+            }
+        }
+        return OutputTier.All.Count;
+    }
 
     public Participant? Find(string id)
     {
@@ -407,6 +418,9 @@ public sealed partial class Room : IDisposable
 }
 
 public sealed class RoomFullException(string room, int max, string who = "participants") : Exception($"Room {room} is full ({max} {who}).");
+
+/// <summary>A join reached a room that closed (deleted, or ended idle) after it was found.</summary>
+public sealed class RoomClosedException(string room) : InvalidOperationException($"Room {room} is closed.");
 
 /// <summary>A tier pinned above the room's maxTier.</summary>
 public sealed class TierAboveLimitException(string room, string tier, string max)

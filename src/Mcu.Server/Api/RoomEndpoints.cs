@@ -35,7 +35,9 @@ public static class RoomEndpoints
             var options = defaults with
             {
                 Layout = body!.Layout ?? defaults.Layout,
-                DefaultTier = body.DefaultTier ?? defaults.DefaultTier,
+                // With only a lower maxTier given, people start at that ceiling rather than above it.
+                DefaultTier = body.DefaultTier ?? (body.MaxTier is { } ceiling && Room.IsAbove(OutputTier.Find(defaults.DefaultTier)!, OutputTier.Find(ceiling)!)
+                    ? ceiling : defaults.DefaultTier),
                 MaxTier = body.MaxTier ?? defaults.MaxTier,
                 MaxParticipants = body.MaxParticipants ?? defaults.MaxParticipants,
                 MaxViewers = body.MaxViewers ?? directory.DefaultOptions.MaxViewers,

@@ -122,7 +122,7 @@ public static class WhipEndpoints
         RoomLimitException => Results.Problem(e.Message + " (Mcu:Limits:MaxRooms)", title: "No room for more rooms", statusCode: StatusCodes.Status503ServiceUnavailable),
         LayoutTemplateException => RoomEndpoints.Invalid(e.Message),
         // Room.Add refuses a room that closed (deleted, or idle) between finding it and joining it.
-        InvalidOperationException when e.Message.Contains("closed", StringComparison.Ordinal) =>
+        RoomClosedException =>
             Results.Problem("The room closed while joining; try again.", title: "Room closed", statusCode: StatusCodes.Status409Conflict),
         _ => SdpHttp.Problem(e),
     };

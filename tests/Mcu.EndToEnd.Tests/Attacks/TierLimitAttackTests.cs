@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Mcu.Rtc.Client;
 using Mcu.Rtc.Sdp;
 
@@ -44,6 +46,11 @@ public sealed class TierLimitAttackTests : IClassFixture<ServerFixture>
         }
 
         // Joined without a tier, everyone starts at the room's ceiling rather than the default medium.
+        using (var admin = Attack.Admin(_server))
+        {
+            var settings = (await admin.GetFromJsonAsync<JsonElement>($"/api/rooms/{Room}")).GetProperty("settings");
+            Assert.Equal(("low", "low"), (settings.GetProperty("defaultTier").GetString(), settings.GetProperty("maxTier").GetString()));
+        }
         people = await Attack.ParticipantsAsync(_server, Room);
         Assert.Equal(2, people.GetArrayLength());
         Assert.All(people.EnumerateArray(), p => Assert.Equal("low", p.GetProperty("tier").GetString()));
