@@ -34,7 +34,7 @@ public sealed class McuOptions
     /// <summary>/metrics needs the admin key (Prometheus: <c>authorization: { credentials: … }</c>); default: open, it holds only counts.</summary>
     public bool MetricsNeedAdminKey { get; set; }
 
-    /// <summary>A room made by a WHIP/WHEP join (not through the API) ends after this many seconds with nobody in it.</summary>
+    /// <summary>A room made by a WHIP/WHEP join (not through the API) ends after this many seconds with nobody in it; 0 keeps it.</summary>
     public int IdleRoomSeconds { get; set; } = 120;
 
     /// <summary>Which web sites may call the API from a browser (WHIP/WHEP are open to every origin, RFC 9725).</summary>

@@ -12,7 +12,11 @@ public sealed class IdleRooms(RoomDirectory rooms, RoomCodecs codecs, IOptions<M
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var idle = TimeSpan.FromSeconds(Math.Max(1, options.Value.IdleRoomSeconds));
+        if (options.Value.IdleRoomSeconds <= 0)
+        {
+            return; // 0: join-made rooms stay until deleted
+        }
+        var idle = TimeSpan.FromSeconds(options.Value.IdleRoomSeconds);
         // Look a few times per idle period, so a room ends within ~a quarter of it after the timeout.
         var period = TimeSpan.FromMilliseconds(Math.Clamp(idle.TotalMilliseconds / 4, 250, 15_000));
         using var timer = new PeriodicTimer(period, time);

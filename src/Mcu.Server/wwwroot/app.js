@@ -61,11 +61,17 @@ async function refreshRoom() {
   $('recordStatus').textContent = room.recording ? 'recording' : '';
 }
 
-function watchEvents(room) {
+async function watchEvents(room) {
   if (events) events.close();
   const url = new URL(`/api/rooms/${encodeURIComponent(room)}/events`, location.href);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  events = new WebSocket(url, ['mcu-events', 'bearer.' + readToken()]);
+  try {
+    events = new WebSocket(url, ['mcu-events', 'bearer.' + readToken()]);
+  } catch {
+    // An admin key with characters a subprotocol cannot carry: watch with a viewer token minted by it.
+    const viewer = await api('POST', `/api/rooms/${encodeURIComponent(room)}/tokens`, { role: 'viewer' });
+    events = new WebSocket(url, ['mcu-events', 'bearer.' + viewer.token]);
+  }
   events.onmessage = message => {
     const e = JSON.parse(message.data);
     if (e.type.startsWith('recording')) $('recordStatus').textContent = e.type.replace('recording', '').toLowerCase();
@@ -124,7 +130,7 @@ async function join() {
   resource = new URL(response.headers.get('Location'), location.href).href;
   await pc.setRemoteDescription({ type: 'answer', sdp: await response.text() });
   currentRoom = room;
-  watchEvents(room);
+  await watchEvents(room);
   await refreshRoom();
   $('join').disabled = true; $('leave').disabled = false;
 }
