@@ -2,7 +2,9 @@ using Mcu.Conference.Layouts;
 using Mcu.Conference.Rooms;
 using Mcu.Server.Api;
 using Mcu.Server.Conference;
+using Mcu.Server.Auth;
 using Mcu.Server.Echo;
+using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.Options;
 using Mcu.Server.Rtc;
 
@@ -29,14 +31,22 @@ public static class McuApp
         builder.Services.Configure<McuOptions>(builder.Configuration.GetSection(McuOptions.Section));
         builder.Services.AddSingleton<RtcHost>();
         builder.Services.AddSingleton(services => new LayoutTemplateStore(LayoutsFolder(services.GetRequiredService<IOptions<McuOptions>>().Value)));
-        builder.Services.AddSingleton<RoomDirectory>();
+        builder.Services.AddSingleton(services =>
+        {
+            var o = services.GetRequiredService<IOptions<McuOptions>>().Value;
+            return new RoomDirectory(services.GetRequiredService<LayoutTemplateStore>(), services.GetRequiredService<ILoggerFactory>())
+            {
+                MaxRooms = o.Limits.MaxRooms,
+                DefaultOptions = new RoomOptions { MaxViewers = o.Limits.MaxViewersPerRoom },
+            };
+        });
         builder.Services.AddMcuApi();
         builder.Services.AddProblemDetails();
         configure?.Invoke(builder);
         builder.AddRecording();
-        builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy => policy
-            .AllowAnyOrigin().AllowAnyHeader().AllowAnyMethod()
-            .WithExposedHeaders("Location", "ETag", "Link")));
+        // CORS per route (Auth/CorsPolicies): WHIP/WHEP for every origin, the rest for Mcu:Cors:Origins only.
+        builder.Services.AddCors();
+        builder.Services.AddSingleton<ICorsPolicyProvider, CorsPolicies>();
 
         var app = builder.Build();
         app.UseEndUpgradedRequestsOnStop();

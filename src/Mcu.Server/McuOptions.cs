@@ -35,8 +35,22 @@ public sealed class McuOptions
     /// <summary>Mcu:Recording:* — how recordings are run.</summary>
     public RecordingOptions Recording { get; set; } = new();
 
-    /// <summary>Mcu:Limits:* — what one node takes on.</summary>
-    public LimitsOptions Limits { get; set; } = new();
+    // --- Trust: who may read, which web sites may call, idle rooms, limits (see README "Security") ---
+
+    /// <summary>Open the reads (room list and details, participants, stats, events) to anyone, for demos; default: they need a token.</summary>
+    public bool PublicReads { get; set; }
+
+    /// <summary>/metrics needs the admin key (Prometheus: <c>authorization: { credentials: … }</c>); default: open, it holds only counts.</summary>
+    public bool MetricsNeedAdminKey { get; set; }
+
+    /// <summary>A room made by a WHIP/WHEP join (not through the API) ends after this many seconds with nobody in it; 0 keeps it.</summary>
+    public int IdleRoomSeconds { get; set; } = 120;
+
+    /// <summary>Which web sites may call the API from a browser (WHIP/WHEP are open to every origin, RFC 9725).</summary>
+    public CorsSettings Cors { get; set; } = new();
+
+    /// <summary>Ceilings on what one node, room or token may hold at once.</summary>
+    public LimitSettings Limits { get; set; } = new();
 }
 
 /// <summary>Mcu:Recording:* settings.</summary>
@@ -50,11 +64,4 @@ public sealed class RecordingOptions
 
     /// <summary>With shared storage: how often a node looks for recordings of nodes that are gone.</summary>
     public double RecoveryIntervalSeconds { get; set; } = 30;
-}
-
-/// <summary>Mcu:Limits:* settings.</summary>
-public sealed class LimitsOptions
-{
-    /// <summary>Recordings running (or queued) on one node at once; more are refused with 503.</summary>
-    public int MaxRecordings { get; set; } = 10;
 }

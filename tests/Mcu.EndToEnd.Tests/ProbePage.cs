@@ -37,7 +37,7 @@ public sealed record ProbePerson(string Name, int[] Rgb, int Tone)
 
     /// <summary>probe.html joining <paramref name="room"/> over WHIP as this person.</summary>
     public Uri Url(Uri server, string room, string token) =>
-        new(server, $"/probe.html?source=synthetic&endpoint=/api/rooms/{room}/whip&name={Name}&color={Hex}&tone={Tone}&token={token}");
+        new(server, $"/probe.html?source=synthetic&endpoint=/api/rooms/{room}/whip&name={Name}&color={Hex}&tone={Tone}#token={Uri.EscapeDataString(token)}");
 
     public static async Task ConnectAsync(IProbePage page, string who)
     {

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Builder;
 namespace Mcu.EndToEnd.Tests;
 
 /// <summary>A real Mcu server (Kestrel + UDP) on 127.0.0.1 with free ports, started once per test class.</summary>
-public sealed class ServerFixture : IAsyncLifetime
+public class ServerFixture : IAsyncLifetime
 {
     /// <summary>The admin key the server is started with (auth is always on).</summary>
     public const string AdminKey = "test-admin-key";
@@ -17,8 +17,11 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public HttpClient CreateClient() => new() { BaseAddress = BaseAddress };
 
-    /// <summary>What a page URL needs to join a room (a token query parameter once auth is on).</summary>
-    public string TokenQuery => "&token=" + AdminKey;
+    /// <summary>What a page URL ends with to join a room: the token in the fragment, which never reaches the server's log.</summary>
+    public string TokenQuery => "#token=" + AdminKey;
+
+    /// <summary>More settings for a fixture of its own (limits, CORS origins), as <c>--Mcu:…=…</c> arguments.</summary>
+    protected virtual string[] Settings => [];
 
     public async Task InitializeAsync()
     {
@@ -28,6 +31,7 @@ public sealed class ServerFixture : IAsyncLifetime
             "--Mcu:UdpPort=0",
             $"--Mcu:AdminKey={AdminKey}",
             "--Logging:LogLevel:Default=Warning",
+            .. Settings,
         ]);
         await _app.StartAsync();
         BaseAddress = new Uri(_app.Urls.First());

@@ -14,7 +14,7 @@ namespace Mcu.Server.Tests;
 /// class, with its own copy of the layout templates (plus one broken file) in a temporary
 /// folder, and every log line it writes kept for inspection.
 /// </summary>
-public sealed class ServerFixture : IAsyncLifetime
+public class ServerFixture : IAsyncLifetime
 {
     public const string AdminKey = "server-tests-admin-key-5f2c";
     public const string BrokenTemplateFile = "broken.json";
@@ -53,6 +53,9 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
+    /// <summary>More settings for a fixture of its own (PublicReads, CORS origins), as <c>--Mcu:…=…</c> arguments.</summary>
+    protected virtual string[] Settings => [];
+
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(LayoutsFolder);
@@ -68,6 +71,7 @@ public sealed class ServerFixture : IAsyncLifetime
             $"--Mcu:AdminKey={AdminKey}",
             $"--Mcu:LayoutsPath={LayoutsFolder}",
             "--Logging:LogLevel:Default=Debug",
+            .. Settings,
         ], builder => builder.Logging.AddProvider(new CapturingLoggerProvider(LogLines)));
         await _app.StartAsync();
         BaseAddress = new Uri(_app.Urls.First());

@@ -122,9 +122,19 @@ public sealed partial class Room : IDisposable
     {
         // Loss can tell us to step down but not how much headroom there is, so a participant
         // climbs back to the tier they started on, never above it unless pinned there.
+        // maxTier holds for every way in: a pin above it is refused, a default above it is lowered to it.
+        var max = OutputTier.Find(Options.MaxTier) ?? OutputTier.High;
+        if (pinnedTier is not null && IsAbove(pinnedTier, max))
+        {
+            throw new TierAboveLimitException(Name, pinnedTier.Name, max.Name);
+        }
         var start = pinnedTier ?? OutputTier.Find(Options.DefaultTier) ?? OutputTier.Medium;
+        if (IsAbove(start, max))
+        {
+            start = max;
+        }
         var ceiling = start;
-        var participant = Add(room => new Participant(room, id, displayName, role, answer, streams.AudioSsrc, streams.VideoSsrc, streams.Cname, start, ceiling));
+        var participant = Add(role, room => new Participant(room, id, displayName, role, answer, streams.AudioSsrc, streams.VideoSsrc, streams.Cname, start, ceiling));
         if (pinnedTier is not null)
         {
             participant.Tiers.Pin(pinnedTier);
@@ -132,17 +142,21 @@ public sealed partial class Room : IDisposable
         return participant;
     }
 
-    private Participant Add(Func<Room, Participant> create)
+    private Participant Add(ParticipantRole role, Func<Room, Participant> create)
     {
         lock (_lock)
         {
             if (IsClosed)
             {
-                throw new InvalidOperationException($"Room {Name} is closed.");
+                throw new RoomClosedException(Name);
             }
-            if (_participants.Count(p => p.Role == ParticipantRole.Participant) >= Options.MaxParticipants)
+            if (role == ParticipantRole.Participant && _participants.Count(p => p.Role == ParticipantRole.Participant) >= Options.MaxParticipants)
             {
                 throw new RoomFullException(Name, Options.MaxParticipants);
+            }
+            if (role == ParticipantRole.Viewer && _participants.Count(p => p.Role == ParticipantRole.Viewer) >= Options.MaxViewers)
+            {
+                throw new RoomFullException(Name, Options.MaxViewers, "viewers");
             }
             var participant = create(this);
             _participants.Add(participant);
@@ -177,6 +191,21 @@ public sealed partial class Room : IDisposable
         _ = Task.Delay(TimeSpan.FromSeconds(1)).ContinueWith(_ => participant.Dispose(), TaskScheduler.Default);
         Log.Left(_logger, Name, participant.Id, reason);
         Raise(new RoomEvent(RoomEventType.ParticipantLeft, participant.Id, reason));
+    }
+
+    /// <summary>True when <paramref name="tier"/> is better than <paramref name="limit"/> (OutputTier.All runs best first).</summary>
+    public static bool IsAbove(OutputTier tier, OutputTier limit) => Rank(tier) < Rank(limit);
+
+    private static int Rank(OutputTier tier)
+    {
+        for (int i = 0; i < OutputTier.All.Count; i++)
+        {
+            if (OutputTier.All[i] == tier)
+            {
+                return i;
+            }
+        }
+        return OutputTier.All.Count;
     }
 
     public Participant? Find(string id)
@@ -388,4 +417,11 @@ public sealed partial class Room : IDisposable
     }
 }
 
-public sealed class RoomFullException(string room, int max) : Exception($"Room {room} is full ({max} participants).");
+public sealed class RoomFullException(string room, int max, string who = "participants") : Exception($"Room {room} is full ({max} {who}).");
+
+/// <summary>A join reached a room that closed (deleted, or ended idle) after it was found.</summary>
+public sealed class RoomClosedException(string room) : InvalidOperationException($"Room {room} is closed.");
+
+/// <summary>A tier pinned above the room's maxTier.</summary>
+public sealed class TierAboveLimitException(string room, string tier, string max)
+    : Exception($"tier '{tier}' is above room {room}'s maxTier '{max}'");

@@ -11,6 +11,8 @@ public sealed class RoomDirectory : IDisposable
     private readonly LayoutTemplateStore _layouts;
     private readonly ILoggerFactory _loggers;
     private readonly Lock _createLock = new();
+    // Rooms a join made (not the API), with when each was last seen empty: these end when idle.
+    private readonly ConcurrentDictionary<Room, DateTimeOffset?> _joinMade = new();
 
     public RoomDirectory(LayoutTemplateStore layouts, ILoggerFactory loggers)
     {
@@ -20,6 +22,12 @@ public sealed class RoomDirectory : IDisposable
 
     public LayoutTemplateStore Layouts => _layouts;
 
+    /// <summary>The most rooms this node hosts at once; creating one more throws <see cref="RoomLimitException"/>.</summary>
+    public int MaxRooms { get; init; } = int.MaxValue;
+
+    /// <summary>The options of a room a join creates.</summary>
+    public RoomOptions DefaultOptions { get; init; } = new();
+
     public IReadOnlyCollection<Room> Rooms => _rooms.Values.OrderBy(r => r.Name, StringComparer.Ordinal).ToList();
 
     /// <summary>Raised when a room is created; subscribe to its <see cref="Room.Changed"/> from here.</summary>
@@ -28,7 +36,9 @@ public sealed class RoomDirectory : IDisposable
     public bool TryGet(string name, out Room room) => _rooms.TryGetValue(name, out room!);
 
     /// <summary>Creates a room; false (and the existing room) when the name is taken.</summary>
-    public bool TryCreate(string name, RoomOptions options, out Room room)
+    public bool TryCreate(string name, RoomOptions options, out Room room) => TryCreate(name, options, joinMade: false, out room);
+
+    private bool TryCreate(string name, RoomOptions options, bool joinMade, out Room room)
     {
         ValidateName(name);
         if (options.Layout != LayoutTemplate.Auto && !_layouts.TryGet(options.Layout, out _))
@@ -41,23 +51,38 @@ public sealed class RoomDirectory : IDisposable
             {
                 return false;
             }
+            if (_rooms.Count >= MaxRooms)
+            {
+                throw new RoomLimitException(MaxRooms);
+            }
             room = new Room(name, options, _layouts, _loggers.CreateLogger("Mcu.Room"));
             _rooms[name] = room;
+            if (joinMade)
+            {
+                _joinMade[room] = null;
+            }
         }
         Created?.Invoke(room);
         return true;
     }
 
-    /// <summary>The room, created with default options if it does not exist (a WHIP client joining by URL).</summary>
-    public Room GetOrCreate(string name)
+    /// <summary>
+    /// The room, created with <see cref="DefaultOptions"/> if it does not exist (a WHIP client
+    /// joining by URL); <paramref name="created"/> says whether this call made it. Such a room
+    /// ends once it has been empty for the idle time (<see cref="CloseIdle"/>).
+    /// </summary>
+    public Room GetOrCreate(string name, out bool created)
     {
+        created = false;
         if (_rooms.TryGetValue(name, out var room))
         {
             return room;
         }
-        TryCreate(name, new RoomOptions(), out room);
+        created = TryCreate(name, DefaultOptions, joinMade: true, out room);
         return room;
     }
+
+    public Room GetOrCreate(string name) => GetOrCreate(name, out _);
 
     public bool Close(string name)
     {
@@ -65,8 +90,51 @@ public sealed class RoomDirectory : IDisposable
         {
             return false;
         }
+        _joinMade.TryRemove(room, out _);
         room.Dispose();
         return true;
+    }
+
+    /// <summary>Closes <paramref name="room"/> if it is still the live room of its name and nobody is in it (a join that failed).</summary>
+    public bool CloseIfEmpty(Room room)
+    {
+        lock (_createLock)
+        {
+            if (room.Participants.Count > 0 || room.Recorders.Count > 0
+                || !((ICollection<KeyValuePair<string, Room>>)_rooms).Remove(new KeyValuePair<string, Room>(room.Name, room)))
+            {
+                return false;
+            }
+        }
+        _joinMade.TryRemove(room, out _);
+        room.Dispose();
+        return true;
+    }
+
+    /// <summary>
+    /// Ends the rooms a join made that have had nobody in them (and no recording) for
+    /// <paramref name="idle"/> as of <paramref name="now"/>; returns their names. Rooms
+    /// created through the API stay until deleted.
+    /// </summary>
+    public IReadOnlyList<string> CloseIdle(TimeSpan idle, DateTimeOffset now)
+    {
+        var closed = new List<string>();
+        foreach (var (room, emptySince) in _joinMade)
+        {
+            if (room.Participants.Count > 0 || room.Recorders.Count > 0)
+            {
+                _joinMade.TryUpdate(room, null, emptySince);
+            }
+            else if (emptySince is null)
+            {
+                _joinMade.TryUpdate(room, now, null);
+            }
+            else if (now - emptySince.Value >= idle && CloseIfEmpty(room))
+            {
+                closed.Add(room.Name);
+            }
+        }
+        return closed;
     }
 
     public void Dispose()
@@ -87,3 +155,6 @@ public sealed class RoomDirectory : IDisposable
         }
     }
 }
+
+/// <summary>The node hosts as many rooms as it may.</summary>
+public sealed class RoomLimitException(int max) : Exception($"This node hosts its maximum of {max} rooms.");

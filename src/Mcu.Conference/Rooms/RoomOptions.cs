@@ -18,6 +18,9 @@ public sealed record RoomOptions
 
     public int MaxParticipants { get; init; } = 25;
 
+    /// <summary>Receive-only viewers (WHEP) allowed beside the participants.</summary>
+    public int MaxViewers { get; init; } = 100;
+
     /// <summary>Each participant's canvas leaves out their own tile (costs one encode per participant).</summary>
     public bool HideSelf { get; init; }
 

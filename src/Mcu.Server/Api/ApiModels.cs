@@ -11,7 +11,8 @@ public sealed record CreateRoomRequest(
     IReadOnlyList<string>? Codecs = null,
     int? MaxParticipants = null,
     int? FramesPerSecond = null,
-    bool? HideSelf = null);
+    bool? HideSelf = null,
+    int? MaxViewers = null);
 
 public sealed record RoomSummary(string Name, int Participants, string Layout, bool Recording, DateTimeOffset CreatedAt);
 
@@ -29,7 +30,7 @@ public sealed record RoomView(
     RoomSettings Settings,
     IReadOnlyList<ParticipantView> Participants);
 
-public sealed record RoomSettings(string DefaultTier, string MaxTier, IReadOnlyList<string> Codecs, int MaxParticipants, int FramesPerSecond, bool HideSelf);
+public sealed record RoomSettings(string DefaultTier, string MaxTier, IReadOnlyList<string> Codecs, int MaxParticipants, int FramesPerSecond, bool HideSelf, int MaxViewers);
 
 public sealed record ParticipantView(
     string Id,

@@ -18,6 +18,10 @@ public static class ApiRegistration
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<AdminKey>();
         services.AddSingleton<RoomTokenIssuer>();
+        services.AddSingleton<RoomIncarnations>();
+        services.AddSingleton<SessionOwners>();
+        services.AddSingleton<EventSockets>();
+        services.AddHostedService<IdleRooms>();
         services.AddSingleton<McuExporter>();
         services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
@@ -27,7 +31,7 @@ public static class ApiRegistration
             {
                 Type = SecuritySchemeType.Http,
                 Scheme = "bearer",
-                Description = "The admin key (Mcu:AdminKey), or a room token from POST /api/rooms/{room}/tokens for WHIP/WHEP.",
+                Description = "The admin key (Mcu:AdminKey), or a room token from POST /api/rooms/{room}/tokens: WHIP/WHEP and reads of its own room.",
             };
             return Task.CompletedTask;
         }));
@@ -38,7 +42,11 @@ public static class ApiRegistration
     {
         app.UseWebSockets();
         app.MapOpenApi();
-        app.MapMetrics("/metrics", app.Services.GetRequiredService<McuExporter>().Registry);
+        var metrics = app.MapMetrics("/metrics", app.Services.GetRequiredService<McuExporter>().Registry);
+        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<McuOptions>>().Value.MetricsNeedAdminKey)
+        {
+            metrics.RequireAdmin();
+        }
         app.MapRoomEndpoints();
         app.MapParticipantEndpoints();
         app.MapTokenEndpoints();

@@ -20,4 +20,7 @@ internal static partial class Log
 
     [LoggerMessage(205, LogLevel.Information, "Room {Room}: {Role} token issued, expires {ExpiresAt:u}")]
     public static partial void TokenIssued(ILogger logger, string room, string role, DateTimeOffset expiresAt);
+
+    [LoggerMessage(206, LogLevel.Information, "Room {Room} ended: nobody in it for {Seconds} s and it was not created through the API")]
+    public static partial void IdleRoomClosed(ILogger logger, string room, int seconds);
 }

@@ -15,11 +15,11 @@ public static class ParticipantEndpoints
             directory.TryGet(room, out var r)
                 ? Results.Ok(r.Participants.Select(ParticipantView.Of).ToList())
                 : RoomEndpoints.NoRoom(room))
-            .Produces<List<ParticipantView>>();
+            .Produces<List<ParticipantView>>().RequireRoomReader();
 
         participants.MapGet("/{id}", (string room, string id, RoomDirectory directory) =>
             Find(directory, room, id, out var p) is { } problem ? problem : Results.Ok(ParticipantView.Of(p)))
-            .Produces<ParticipantView>();
+            .Produces<ParticipantView>().RequireRoomReader();
 
         participants.MapPatch("/{id}", async (string room, string id, HttpRequest request, RoomDirectory directory, ILogger<Room> logger, CancellationToken ct) =>
         {
@@ -37,9 +37,14 @@ public static class ParticipantEndpoints
             {
                 return RoomEndpoints.Invalid($"tier '{tierName}' is not auto or one of {string.Join(", ", OutputTier.All.Select(t => t.Name))}");
             }
-            if (body.DisplayName is { } name && (string.IsNullOrWhiteSpace(name) || name.Trim().Length > 64))
+            if (body.DisplayName is { } name && DisplayName.Problem("displayName", name) is { } badName)
             {
-                return RoomEndpoints.Invalid("displayName: 1 to 64 characters");
+                return RoomEndpoints.Invalid(badName);
+            }
+            directory.TryGet(room, out var r);
+            if (tier is not null && OutputTier.Find(r.Options.MaxTier) is { } max && Room.IsAbove(tier, max))
+            {
+                return RoomEndpoints.Invalid($"tier '{tier.Name}' is above room {room}'s maxTier '{max.Name}'");
             }
             var changes = new List<string>();
             if (body.DisplayName is not null && body.DisplayName.Trim() != p.DisplayName)
@@ -64,7 +69,6 @@ public static class ParticipantEndpoints
             }
             if (changes.Count > 0)
             {
-                directory.TryGet(room, out var r);
                 r.OnParticipantUpdated(p, string.Join(",", changes));
                 Log.ParticipantUpdated(logger, room, id, string.Join(",", changes));
             }

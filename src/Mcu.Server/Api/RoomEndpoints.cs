@@ -13,11 +13,12 @@ public static class RoomEndpoints
         var rooms = app.MapGroup("/api/rooms").WithTags("Rooms");
 
         rooms.MapGet("/", (RoomDirectory directory) => directory.Rooms
-            .Select(r => new RoomSummary(r.Name, r.Participants.Count, r.Layout, r.Recorders.Count > 0, r.CreatedAt)).ToList());
+            .Select(r => new RoomSummary(r.Name, r.Participants.Count, r.Layout, r.Recorders.Count > 0, r.CreatedAt)).ToList())
+            .RequireAdminReader();
 
         rooms.MapGet("/{room}", (string room, RoomDirectory directory, RoomCodecs codecs) =>
             directory.TryGet(room, out var r) ? Results.Ok(View(r, codecs)) : NoRoom(room))
-            .Produces<RoomView>();
+            .Produces<RoomView>().RequireRoomReader();
 
         rooms.MapPost("/", async (HttpRequest request, RoomDirectory directory, RoomCodecs codecs, ILogger<Room> logger, CancellationToken ct) =>
         {
@@ -26,7 +27,7 @@ public static class RoomEndpoints
             {
                 return problem;
             }
-            if (Check(body!) is { } invalid)
+            if (Check(body!, directory.DefaultOptions.MaxViewers) is { } invalid)
             {
                 return Invalid(invalid);
             }
@@ -34,9 +35,12 @@ public static class RoomEndpoints
             var options = defaults with
             {
                 Layout = body!.Layout ?? defaults.Layout,
-                DefaultTier = body.DefaultTier ?? defaults.DefaultTier,
+                // With only a lower maxTier given, people start at that ceiling rather than above it.
+                DefaultTier = body.DefaultTier ?? (body.MaxTier is { } ceiling && Room.IsAbove(OutputTier.Find(defaults.DefaultTier)!, OutputTier.Find(ceiling)!)
+                    ? ceiling : defaults.DefaultTier),
                 MaxTier = body.MaxTier ?? defaults.MaxTier,
                 MaxParticipants = body.MaxParticipants ?? defaults.MaxParticipants,
+                MaxViewers = body.MaxViewers ?? directory.DefaultOptions.MaxViewers,
                 FramesPerSecond = body.FramesPerSecond ?? defaults.FramesPerSecond,
                 HideSelf = body.HideSelf ?? defaults.HideSelf,
             };
@@ -52,17 +56,23 @@ public static class RoomEndpoints
             {
                 return Invalid(e.Message);
             }
+            catch (RoomLimitException e)
+            {
+                return Results.Problem(e.Message + " (Mcu:Limits:MaxRooms)", title: "No room for more rooms", statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
             codecs.Set(room.Name, body.Codecs?.Select(c => c.ToLowerInvariant()).Distinct().ToList() ?? RoomCodecs.All);
             Log.RoomCreated(logger, room.Name, room.Layout);
             return Results.Created($"/api/rooms/{room.Name}", View(room, codecs));
         }).Accepts<CreateRoomRequest>("application/json").Produces<RoomView>(StatusCodes.Status201Created).RequireAdmin();
 
-        rooms.MapDelete("/{room}", (string room, RoomDirectory directory, RoomCodecs codecs, ILogger<Room> logger) =>
+        rooms.MapDelete("/{room}", (string room, RoomDirectory directory, RoomCodecs codecs, RoomIncarnations incarnations, ILogger<Room> logger) =>
         {
             if (!directory.Close(room))
             {
                 return NoRoom(room);
             }
+            // Its tokens die with it: a later room of the same name is another room.
+            incarnations.Deleted(room);
             codecs.Forget(room);
             Log.RoomClosed(logger, room);
             return Results.NoContent();
@@ -114,7 +124,7 @@ public static class RoomEndpoints
     public static RoomView View(Room r, RoomCodecs codecs) => new(
         r.Name, r.CreatedAt, r.Layout, r.CurrentTemplate?.Name, r.ActiveSpeakerId, r.PinnedSpeakerId, r.SpeakerId,
         r.Recorders.Count > 0, r.Recorders.Count, r.VideoEncoderCount,
-        new RoomSettings(r.Options.DefaultTier, r.Options.MaxTier, codecs.For(r.Name), r.Options.MaxParticipants, r.Options.FramesPerSecond, r.Options.HideSelf),
+        new RoomSettings(r.Options.DefaultTier, r.Options.MaxTier, codecs.For(r.Name), r.Options.MaxParticipants, r.Options.FramesPerSecond, r.Options.HideSelf, r.Options.MaxViewers),
         r.Participants.Select(ParticipantView.Of).ToList());
 
     public static IResult NoRoom(string room) =>
@@ -123,7 +133,7 @@ public static class RoomEndpoints
     public static IResult Invalid(string detail) =>
         Results.Problem(detail, title: "Invalid request", statusCode: StatusCodes.Status400BadRequest);
 
-    private static string? Check(CreateRoomRequest body)
+    private static string? Check(CreateRoomRequest body, int maxViewers)
     {
         if (string.IsNullOrEmpty(body.Name))
         {
@@ -143,6 +153,14 @@ public static class RoomEndpoints
         if (body.MaxParticipants is < 1 or > 100)
         {
             return "maxParticipants: 1 to 100";
+        }
+        if (body.MaxViewers is < 0 || body.MaxViewers > maxViewers)
+        {
+            return $"maxViewers: 0 to {maxViewers} (Mcu:Limits:MaxViewersPerRoom)";
+        }
+        if (body.DefaultTier is { } start && body.MaxTier is { } max && Room.IsAbove(OutputTier.Find(start)!, OutputTier.Find(max)!))
+        {
+            return $"defaultTier '{start}' is above maxTier '{max}'";
         }
         if (body.FramesPerSecond is < 1 or > 60)
         {

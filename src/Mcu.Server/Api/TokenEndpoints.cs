@@ -7,11 +7,11 @@ namespace Mcu.Server.Api;
 public static class TokenEndpoints
 {
     private const int DefaultTtlSeconds = 3600;
-    private const int MaxTtlSeconds = 7 * 24 * 3600;
+    public const int MaxTtlSeconds = 7 * 24 * 3600;
 
     public static void MapTokenEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/rooms/{room}/tokens", async (string room, HttpRequest request, RoomTokenIssuer issuer, TimeProvider time, ILogger<RoomTokenIssuer> logger, CancellationToken ct) =>
+        app.MapPost("/api/rooms/{room}/tokens", async (string room, HttpRequest request, RoomTokenIssuer issuer, RoomIncarnations incarnations, TimeProvider time, ILogger<RoomTokenIssuer> logger, CancellationToken ct) =>
         {
             var (body, problem) = await JsonBody.ReadAsync<TokenRequest>(request, ct);
             if (problem is not null)
@@ -36,7 +36,8 @@ public static class TokenEndpoints
             }
             var role = body.Role == "viewer" ? ParticipantRole.Viewer : ParticipantRole.Participant;
             var expires = time.GetUtcNow().AddSeconds(body.TtlSeconds ?? DefaultTtlSeconds);
-            string token = issuer.Issue(new RoomToken(room, role, expires));
+            // Bound to the room as it is now (or, if it does not exist yet, to whichever room comes next).
+            string token = issuer.Issue(new RoomToken(room, role, expires, incarnations.Current(room)));
             Log.TokenIssued(logger, room, body.Role ?? "participant", expires);
             return Results.Ok(new TokenResponse(token, room, body.Role ?? "participant", expires));
         }).Accepts<TokenRequest>("application/json").Produces<TokenResponse>().WithTags("Auth").RequireAdmin();

@@ -50,7 +50,46 @@ public static class BearerAuth
             return caller.MayAct(room) ? await next(context) : Forbidden(context.HttpContext, "This token is for another room.");
         });
 
-    private static IResult Unauthorized(HttpContext context, Caller caller)
+    /// <summary>
+    /// Reads about the route's <c>{room}</c> (details, participants, stats, events): the admin
+    /// key or any token of that room, viewer included; anyone when <c>Mcu:PublicReads</c> is on.
+    /// </summary>
+    public static TBuilder RequireRoomReader<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            if (PublicReads(context.HttpContext))
+            {
+                return await next(context);
+            }
+            var caller = Caller.From(context.HttpContext);
+            if (!caller.IsAuthenticated)
+            {
+                return Unauthorized(context.HttpContext, caller);
+            }
+            string room = context.HttpContext.GetRouteValue("room") as string ?? "";
+            return caller.MayAct(room) ? await next(context) : Forbidden(context.HttpContext, "This token is for another room.");
+        });
+
+    /// <summary>Reads across rooms (the room list): the admin key; anyone when <c>Mcu:PublicReads</c> is on.</summary>
+    public static TBuilder RequireAdminReader<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            if (PublicReads(context.HttpContext))
+            {
+                return await next(context);
+            }
+            var caller = Caller.From(context.HttpContext);
+            if (!caller.IsAuthenticated)
+            {
+                return Unauthorized(context.HttpContext, caller);
+            }
+            return caller.IsAdmin ? await next(context) : Forbidden(context.HttpContext, "Listing rooms needs the admin key.");
+        });
+
+    private static bool PublicReads(HttpContext context) =>
+        context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<McuOptions>>().Value.PublicReads;
+
+    public static IResult Unauthorized(HttpContext context, Caller caller)
     {
         Refused(context, StatusCodes.Status401Unauthorized, caller.HasCredentials ? "invalid token" : "no token");
         // RFC 6750 §3: say which scheme, and whether the token presented was bad.
@@ -58,12 +97,12 @@ public static class BearerAuth
             ? "Bearer realm=\"mcu\", error=\"invalid_token\""
             : "Bearer realm=\"mcu\"";
         return Results.Problem(caller.HasCredentials
-                ? "The bearer token is not valid (wrong, malformed or expired)."
+                ? caller.Problem ?? "The bearer token is not valid (wrong, malformed or expired)."
                 : "This needs Authorization: Bearer <admin key or room token>.",
             title: "Unauthorized", statusCode: StatusCodes.Status401Unauthorized);
     }
 
-    private static IResult Forbidden(HttpContext context, string detail)
+    public static IResult Forbidden(HttpContext context, string detail)
     {
         Refused(context, StatusCodes.Status403Forbidden, detail);
         return Results.Problem(detail, title: "Forbidden", statusCode: StatusCodes.Status403Forbidden);

@@ -7,8 +7,17 @@ using Mcu.Conference.Rooms;
 
 namespace Mcu.Server.Auth;
 
-/// <summary>What a room token allows: joining one room in one role until it expires.</summary>
-public sealed record RoomToken(string Room, ParticipantRole Role, DateTimeOffset ExpiresAt);
+/// <summary>
+/// What a room token allows: joining one room in one role until it expires. <paramref name="Incarnation"/>
+/// ties it to the room as it was when the token was issued (null: the room did not exist yet).
+/// </summary>
+public sealed record RoomToken(string Room, ParticipantRole Role, DateTimeOffset ExpiresAt, long? Incarnation = null)
+{
+    /// <summary>Random per token: names the token (session ownership, per-token limits) without being it.</summary>
+    public string Nonce { get; init; } = "";
+
+    public DateTimeOffset IssuedAt { get; init; }
+}
 
 /// <summary>
 /// Issues and checks room tokens: <c>base64url(json claims) "." base64url(HMAC-SHA256)</c>.
@@ -30,7 +39,8 @@ public sealed class RoomTokenIssuer
     public string Issue(RoomToken token)
     {
         var claims = new Claims(token.Room, token.Role == ParticipantRole.Viewer ? "viewer" : "participant",
-            token.ExpiresAt.ToUnixTimeSeconds(), Convert.ToHexString(RandomNumberGenerator.GetBytes(8)));
+            token.ExpiresAt.ToUnixTimeSeconds(), Convert.ToHexString(RandomNumberGenerator.GetBytes(16)),
+            _time.GetUtcNow().ToUnixTimeMilliseconds(), token.Incarnation);
         string payload = Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(claims));
         return payload + "." + Base64Url.EncodeToString(Sign(payload));
     }
@@ -60,7 +70,7 @@ public sealed class RoomTokenIssuer
         {
             return false;
         }
-        if (claims is null || claims.Room is null || claims.Role is not ("participant" or "viewer"))
+        if (claims is null || claims.Room is null || claims.Role is not ("participant" or "viewer") || string.IsNullOrEmpty(claims.Nonce))
         {
             return false;
         }
@@ -69,7 +79,11 @@ public sealed class RoomTokenIssuer
         {
             return false;
         }
-        token = new RoomToken(claims.Room, claims.Role == "viewer" ? ParticipantRole.Viewer : ParticipantRole.Participant, expires);
+        token = new RoomToken(claims.Room, claims.Role == "viewer" ? ParticipantRole.Viewer : ParticipantRole.Participant, expires, claims.Incarnation)
+        {
+            Nonce = claims.Nonce,
+            IssuedAt = DateTimeOffset.FromUnixTimeMilliseconds(claims.IssuedAt),
+        };
         return true;
     }
 
@@ -79,5 +93,7 @@ public sealed class RoomTokenIssuer
         [property: JsonPropertyName("room")] string Room,
         [property: JsonPropertyName("role")] string Role,
         [property: JsonPropertyName("exp")] long Expires,
-        [property: JsonPropertyName("nonce")] string Nonce);
+        [property: JsonPropertyName("nonce")] string Nonce,
+        [property: JsonPropertyName("iat")] long IssuedAt,
+        [property: JsonPropertyName("inc")] long? Incarnation);
 }

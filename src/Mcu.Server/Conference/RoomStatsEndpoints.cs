@@ -1,4 +1,5 @@
 using Mcu.Conference.Rooms;
+using Mcu.Server.Auth;
 
 namespace Mcu.Server.Conference;
 
@@ -32,6 +33,6 @@ public static class RoomStatsEndpoints
                     stats = p.GetStats(),
                 }),
             });
-        }).WithTags("Rooms");
+        }).WithTags("Rooms").RequireRoomReader();
     }
 }

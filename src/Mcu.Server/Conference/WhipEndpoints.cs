@@ -9,33 +9,40 @@ namespace Mcu.Server.Conference;
 
 /// <summary>
 /// Joining a room over WHIP (participants: send and receive) and WHEP (viewers: receive
-/// only). The session's resource (the <c>Location</c>) is deleted to leave.
+/// only). The session's resource (the <c>Location</c>) is deleted to leave, by the token
+/// that made it or the admin key. A join to a room that does not exist makes it (with the
+/// default settings, ended when idle), but only once the offer has been accepted: a failed
+/// join leaves nothing behind.
 /// </summary>
 public static class WhipEndpoints
 {
     public static void MapWhipEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/rooms/{room}/whip", (HttpContext context, string room, string? name, string? tier, RtcHost host, RoomDirectory rooms, RoomCodecs codecs, CancellationToken ct) =>
-            Join(context, room, name, tier, ParticipantRole.Participant, host, rooms, codecs, ct))
+        app.MapPost("/api/rooms/{room}/whip", (HttpContext context, string room, string? name, string? tier, CancellationToken ct) =>
+            Join(context, room, name, tier, ParticipantRole.Participant, ct))
             .WithTags("WHIP").RequireRoomToken(ParticipantRole.Participant);
-        app.MapPost("/api/rooms/{room}/whep", (HttpContext context, string room, string? name, string? tier, RtcHost host, RoomDirectory rooms, RoomCodecs codecs, CancellationToken ct) =>
-            Join(context, room, name, tier, ParticipantRole.Viewer, host, rooms, codecs, ct))
+        app.MapPost("/api/rooms/{room}/whep", (HttpContext context, string room, string? name, string? tier, CancellationToken ct) =>
+            Join(context, room, name, tier, ParticipantRole.Viewer, ct))
             .WithTags("WHEP").RequireRoomToken(ParticipantRole.Viewer);
 
-        app.MapDelete("/api/rooms/{room}/sessions/{id}", (string room, string id, RoomDirectory rooms) =>
+        app.MapDelete("/api/rooms/{room}/sessions/{id}", (HttpContext context, string room, string id, RoomDirectory rooms, SessionOwners owners) =>
         {
             if (!rooms.TryGet(room, out var r) || r.Find(id) is not { } participant)
             {
-                return Results.Problem("No such session.", statusCode: StatusCodes.Status404NotFound);
+                return Results.Problem("No such session.", title: "Not found", statusCode: StatusCodes.Status404NotFound);
+            }
+            if (!owners.MayEnd(Caller.From(context), room, id))
+            {
+                return BearerAuth.Forbidden(context, "Only the token that made this session, or the admin key, ends it.");
             }
             r.Remove(participant, "left (WHIP DELETE)");
             return Results.Ok();
         }).WithTags("WHIP").RequireAnyRoomToken();
     }
 
-    private static async Task<IResult> Join(HttpContext context, string roomName, string? name, string? tierName, ParticipantRole role,
-        RtcHost host, RoomDirectory rooms, RoomCodecs codecs, CancellationToken ct)
+    private static async Task<IResult> Join(HttpContext context, string roomName, string? name, string? tierName, ParticipantRole role, CancellationToken ct)
     {
+        var services = context.RequestServices;
         var (offer, problem) = await SdpHttp.ReadOfferAsync(context.Request, ct);
         if (problem is not null)
         {
@@ -47,40 +54,78 @@ public static class WhipEndpoints
         }
         catch (ArgumentException e)
         {
-            return Results.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest);
+            return RoomEndpoints.Invalid(e.Message);
+        }
+        if (!string.IsNullOrWhiteSpace(name) && DisplayName.Problem("name", name) is { } badName)
+        {
+            return RoomEndpoints.Invalid(badName);
         }
         OutputTier? pinned = null;
         if (tierName is not null && (pinned = OutputTier.Find(tierName)) is null)
         {
-            return Results.Problem($"tier '{tierName}' is not one of {string.Join(", ", OutputTier.All.Select(t => t.Name))}",
-                statusCode: StatusCodes.Status400BadRequest);
+            return RoomEndpoints.Invalid($"tier '{tierName}' is not one of {string.Join(", ", OutputTier.All.Select(t => t.Name))}");
         }
-        var room = rooms.GetOrCreate(roomName);
+
+        var caller = Caller.From(context);
+        var owners = services.GetRequiredService<SessionOwners>();
+        if (!owners.TryReserve(caller))
+        {
+            return Results.Problem($"This token already holds {owners.MaxPerToken} sessions (Mcu:Limits:MaxSessionsPerToken); end one, or get a token per person.",
+                title: "Too many sessions", statusCode: StatusCodes.Status429TooManyRequests);
+        }
+        var rooms = services.GetRequiredService<RoomDirectory>();
         string id = Guid.NewGuid().ToString("N")[..12];
+        Room? room = null;
+        bool created = false;
+        bool registered = false;
         try
         {
             Participant? participant = null;
-            var (connection, answer) = host.Accept(offer!, receiveMedia: role == ParticipantRole.Participant, (answer, streams) =>
+            var (connection, answer) = services.GetRequiredService<RtcHost>().Accept(offer!, receiveMedia: role == ParticipantRole.Participant, (answer, streams) =>
             {
-                codecs.Check(room.Name, answer);
+                // Only now, with the offer parsed and answered, may the join make the room.
+                room = rooms.GetOrCreate(roomName, out created);
+                services.GetRequiredService<RoomCodecs>().Check(room.Name, answer);
+                owners.Register(room, id, caller.Id);
+                registered = true;
                 return participant = room.Join(id, string.IsNullOrWhiteSpace(name) ? DefaultName(role, id) : name.Trim(), role, answer, streams, pinned);
             });
             participant!.Attach(connection);
             return SdpHttp.Created(context, $"/api/rooms/{roomName}/sessions/{id}", answer);
         }
-        catch (RoomFullException e)
+        catch (Exception e)
         {
-            return Results.Problem(e.Message, statusCode: StatusCodes.Status409Conflict);
-        }
-        catch (LayoutTemplateException e)
-        {
-            return Results.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest);
-        }
-        catch (Exception e) when (SdpHttp.Problem(e) is { } result)
-        {
-            return result;
+            if (registered)
+            {
+                owners.Forget(roomName, id);
+            }
+            else
+            {
+                owners.Release(caller.Id);
+            }
+            if (created && room is not null)
+            {
+                rooms.CloseIfEmpty(room);
+            }
+            if (JoinProblem(e) is { } refused)
+            {
+                return refused;
+            }
+            throw;
         }
     }
+
+    private static IResult? JoinProblem(Exception e) => e switch
+    {
+        RoomFullException => Results.Problem(e.Message, title: "Room full", statusCode: StatusCodes.Status409Conflict),
+        TierAboveLimitException => RoomEndpoints.Invalid(e.Message),
+        RoomLimitException => Results.Problem(e.Message + " (Mcu:Limits:MaxRooms)", title: "No room for more rooms", statusCode: StatusCodes.Status503ServiceUnavailable),
+        LayoutTemplateException => RoomEndpoints.Invalid(e.Message),
+        // Room.Add refuses a room that closed (deleted, or idle) between finding it and joining it.
+        RoomClosedException =>
+            Results.Problem("The room closed while joining; try again.", title: "Room closed", statusCode: StatusCodes.Status409Conflict),
+        _ => SdpHttp.Problem(e),
+    };
 
     private static string DefaultName(ParticipantRole role, string id) =>
         (role == ParticipantRole.Viewer ? "Viewer " : "Guest ") + id[..4];

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Mcu.Conference.Rooms;
 using Mcu.Server.Api;
+using Mcu.Server.Auth;
 
 namespace Mcu.Server.Events;
 
@@ -16,11 +17,14 @@ public static class RoomEventsEndpoint
 {
     private const int Backlog = 256;
 
+    /// <summary>The subprotocol the events socket speaks; offer it beside <c>bearer.{token}</c>.</summary>
+    public const string Subprotocol = "mcu-events";
+
     public sealed record EventMessage(string Type, DateTimeOffset Timestamp, string Room, string? ParticipantId = null, string? Detail = null);
 
     public static void MapRoomEventsEndpoint(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/rooms/{room}/events", async (HttpContext context, string room, RoomDirectory directory) =>
+        app.MapGet("/api/rooms/{room}/events", async (HttpContext context, string room, RoomDirectory directory, EventSockets sockets) =>
         {
             if (!directory.TryGet(room, out var r))
             {
@@ -31,10 +35,23 @@ public static class RoomEventsEndpoint
                 return Results.Problem("This is a WebSocket: connect with Upgrade: websocket.", title: "Upgrade required",
                     statusCode: StatusCodes.Status426UpgradeRequired);
             }
-            using var socket = await context.WebSockets.AcceptWebSocketAsync();
-            await PumpAsync(socket, r, context.RequestAborted);
+            if (sockets.TryOpen(r) is { } refused)
+            {
+                return refused;
+            }
+            try
+            {
+                // A browser passes its token as a "bearer.…" subprotocol beside ours; we answer with ours only.
+                string? protocol = context.WebSockets.WebSocketRequestedProtocols.Contains(Subprotocol) ? Subprotocol : null;
+                using var socket = await context.WebSockets.AcceptWebSocketAsync(protocol);
+                await PumpAsync(socket, r, context.RequestAborted);
+            }
+            finally
+            {
+                sockets.Close(r);
+            }
             return Results.Empty;
-        }).WithTags("Events");
+        }).WithTags("Events").RequireRoomReader();
     }
 
     private static async Task PumpAsync(WebSocket socket, Room room, CancellationToken ct)

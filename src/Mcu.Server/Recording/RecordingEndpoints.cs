@@ -17,10 +17,10 @@ public static class RecordingEndpoints
         var group = app.MapGroup("/api/rooms/{room}/recordings").WithTags("recordings");
         group.MapPost("", Start).RequireAdmin();
         group.MapGet("", (string room, RecordingStore store) => Results.Ok(store.List(room).Select(RecordingView.From)))
-            .Produces<RecordingView[]>().RequireAnyRoomToken();
+            .Produces<RecordingView[]>().RequireRoomReader();
         group.MapGet("/{id}", (string room, string id, RecordingStore store) =>
             store.Get(id) is { } info && info.Room == room ? Results.Ok(RecordingView.From(info)) : NoRecording(room, id))
-            .Produces<RecordingView>().RequireAnyRoomToken();
+            .Produces<RecordingView>().RequireRoomReader();
         group.MapPost("/{id}/stop", Stop).RequireAdmin();
         group.MapDelete("/{id}", Stop).RequireAdmin();
         group.MapGet("/{id}/file", (string room, string id, RecordingStore store) => Download(room, id, store, thumbnail: false)).RequireAdmin();

@@ -1,6 +1,8 @@
 // The conference page: pick or create a room, join over WHIP, watch the mix, see who is
 // there and who speaks, switch the layout, record. Auth: the admin key (localStorage) mints a
 // room token for joining; or #room=…&token=… in the URL (a fragment never reaches the server's logs).
+// Reads need a token too: the admin key, else the room token (the events socket takes it as a
+// "bearer.<token>" subprotocol, since a browser cannot set headers on a WebSocket).
 // ?source=synthetic&color=#rrggbb sends a canvas of one colour instead of the camera (tests).
 'use strict';
 
@@ -14,9 +16,12 @@ const adminKey = () => $('adminKey').value || localStorage.getItem('mcu.adminKey
 const roomName = () => $('room').value.trim();
 function setStatus(text) { $('status').textContent = text; }
 
+// The credential for reads: the admin key, else the room token of the URL fragment or of our join.
+const readToken = () => adminKey() || joinToken || fragment.get('token') || '';
+
 async function api(method, path, body, token) {
   const headers = {};
-  const bearer = token || adminKey();
+  const bearer = token || readToken();
   if (bearer) headers.Authorization = 'Bearer ' + bearer;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -56,11 +61,17 @@ async function refreshRoom() {
   $('recordStatus').textContent = room.recording ? 'recording' : '';
 }
 
-function watchEvents(room) {
+async function watchEvents(room) {
   if (events) events.close();
   const url = new URL(`/api/rooms/${encodeURIComponent(room)}/events`, location.href);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  events = new WebSocket(url);
+  try {
+    events = new WebSocket(url, ['mcu-events', 'bearer.' + readToken()]);
+  } catch {
+    // An admin key with characters a subprotocol cannot carry: watch with a viewer token minted by it.
+    const viewer = await api('POST', `/api/rooms/${encodeURIComponent(room)}/tokens`, { role: 'viewer' });
+    events = new WebSocket(url, ['mcu-events', 'bearer.' + viewer.token]);
+  }
   events.onmessage = message => {
     const e = JSON.parse(message.data);
     if (e.type.startsWith('recording')) $('recordStatus').textContent = e.type.replace('recording', '').toLowerCase();
@@ -119,7 +130,7 @@ async function join() {
   resource = new URL(response.headers.get('Location'), location.href).href;
   await pc.setRemoteDescription({ type: 'answer', sdp: await response.text() });
   currentRoom = room;
-  watchEvents(room);
+  await watchEvents(room);
   await refreshRoom();
   $('join').disabled = true; $('leave').disabled = false;
 }

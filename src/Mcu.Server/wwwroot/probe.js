@@ -1,10 +1,12 @@
 // The media probe: WHIP to an endpoint (?endpoint=, default the echo /api/echo/whip) and play
 // back what comes back. ?source=synthetic sends a canvas of one colour (?color=#rrggbb) and a
-// sine tone (?tone=Hz) instead of the camera and microphone; ?token= is sent as the bearer
-// token; ?name= as the display name. Tests drive it through window.mcuEcho.
+// sine tone (?tone=Hz) instead of the camera and microphone; #token= (a URL fragment, so it
+// never reaches the server's request log; ?token= still works) is sent as the bearer token;
+// ?name= as the display name. Tests drive it through window.mcuEcho.
 'use strict';
 
 const params = new URLSearchParams(location.search);
+const token = new URLSearchParams(location.hash.slice(1)).get('token') || params.get('token');
 const statusEl = document.getElementById('status');
 const remoteVideo = document.getElementById('remote');
 const remoteAudio = document.getElementById('remoteAudio');
@@ -62,7 +64,7 @@ async function start() {
   const endpoint = new URL(params.get('endpoint') || '/api/echo/whip', location.href);
   if (params.get('name')) endpoint.searchParams.set('name', params.get('name'));
   const headers = { 'Content-Type': 'application/sdp' };
-  if (params.get('token')) headers.Authorization = 'Bearer ' + params.get('token');
+  if (token) headers.Authorization = 'Bearer ' + token;
   const response = await fetch(endpoint, { method: 'POST', headers, body: pc.localDescription.sdp });
   if (response.status !== 201) throw new Error(`WHIP answered ${response.status}: ${await response.text()}`);
   resource = new URL(response.headers.get('Location'), location.href).href;
@@ -71,7 +73,7 @@ async function start() {
 }
 
 async function stop() {
-  const headers = params.get('token') ? { Authorization: 'Bearer ' + params.get('token') } : {};
+  const headers = token ? { Authorization: 'Bearer ' + token } : {};
   if (resource) await fetch(resource, { method: 'DELETE', headers });
   if (pc) pc.close();
   pc = null; resource = null;

@@ -101,7 +101,7 @@ public sealed class RoomApiTests : IClassFixture<ServerFixture>
         using var anonymous = _server.CreateClient();
         using var anonymousLeave = await anonymous.DeleteAsync("/api/rooms/r-checks/sessions/nobody");
         Assert.Equal(HttpStatusCode.Unauthorized, anonymousLeave.StatusCode);
-        using var notASocket = await anonymous.GetAsync("/api/rooms/r-checks/events");
+        using var notASocket = await admin.GetAsync("/api/rooms/r-checks/events");
         Assert.Equal(HttpStatusCode.UpgradeRequired, notASocket.StatusCode);
         using var noRoute = await anonymous.GetAsync("/api/nothing-here");
         Assert.Equal(HttpStatusCode.NotFound, noRoute.StatusCode);

@@ -19,6 +19,7 @@ public sealed class RoomEventsTests : IClassFixture<ServerFixture>
         using var admin = _server.CreateAdminClient();
         using var created = await admin.PostAsync("/api/rooms", ServerFixture.Json("""{"name":"ev"}"""));
         using var socket = new ClientWebSocket();
+        socket.Options.SetRequestHeader("Authorization", "Bearer " + ServerFixture.AdminKey);
         var wsUri = new UriBuilder(new Uri(_server.BaseAddress, "/api/rooms/ev/events")) { Scheme = "ws" }.Uri;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await socket.ConnectAsync(wsUri, timeout.Token);
@@ -61,7 +62,7 @@ public sealed class RoomEventsTests : IClassFixture<ServerFixture>
     [Fact]
     public async Task Events_of_a_room_that_does_not_exist_are_404()
     {
-        using var http = _server.CreateClient();
+        using var http = _server.CreateAdminClient();
         using var response = await http.GetAsync("/api/rooms/ev-none/events");
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
