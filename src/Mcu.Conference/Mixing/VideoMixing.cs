@@ -56,7 +56,10 @@ internal sealed class VideoMixing : IDisposable
         {
             group.Clear();
         }
-        var template = _room.ResolveTemplate(_visible.Count);
+        int screens = CountScreens(_visible);
+        bool sharing = screens > 0;
+        int people = _visible.Count - screens;
+        var template = _room.ResolveTemplate(people, sharing);
         string layoutName = template?.Name ?? "none";
         bool personal = _room.Options.HideSelf;
         foreach (var p in _connected)
@@ -66,7 +69,7 @@ internal sealed class VideoMixing : IDisposable
                 continue;
             }
             // A personal canvas (hide-self) is laid out for the people on it: everyone but its viewer.
-            string layout = personal ? _room.ResolveTemplate(_visible.Contains(p) ? _visible.Count - 1 : _visible.Count)?.Name ?? "none" : layoutName;
+            string layout = personal ? _room.ResolveTemplate(_visible.Contains(p) ? people - 1 : people, sharing)?.Name ?? "none" : layoutName;
             var key = new VideoOutputKey(layout, p.Tier, p.OutputCodec, personal ? p.Id : null);
             GroupFor(key).Add(p);
             if (!_currentKey.TryGetValue(p, out var previous) || previous != key)
@@ -112,7 +115,7 @@ internal sealed class VideoMixing : IDisposable
                         _members.Add(p);
                     }
                 }
-                var keyTemplate = key.PersonalFor is null ? template : _room.ResolveTemplate(_members.Count);
+                var keyTemplate = key.PersonalFor is null ? template : _room.ResolveTemplate(_members.Count - CountScreens(_members), sharing);
                 var arrangement = ArrangementFor(key, keyTemplate);
                 long newestInputMs = arrangement.TakeFrames(nowMs, _room.Options.StaleVideoMs, _held, out long signature);
                 output.SetRecorders(keyRecorders);
@@ -199,6 +202,19 @@ internal sealed class VideoMixing : IDisposable
         }
     }
 
+    private static int CountScreens(List<Participant> participants)
+    {
+        int screens = 0;
+        foreach (var p in participants)
+        {
+            if (p.IsScreen)
+            {
+                screens++;
+            }
+        }
+        return screens;
+    }
+
     /// <summary>Who is where on one output's canvas, and the compositor's view of them.</summary>
     private sealed class Arrangement
     {
@@ -216,7 +232,7 @@ internal sealed class VideoMixing : IDisposable
             _speaker = speaker;
             var tiles = template is null
                 ? []
-                : LayoutArranger.Arrange(template, members.Select(p => new LayoutMember(p.Id, p.DisplayName)).ToList(), speaker);
+                : LayoutArranger.Arrange(template, members.Select(p => new LayoutMember(p.Id, p.DisplayName, p.IsScreen)).ToList(), speaker);
             _shown = tiles.Select(t => members.First(m => m.Id == t.ParticipantId)).ToArray();
             Regions = tiles.Select(t => new LayoutRegion(t.X, t.Y, t.Width, t.Height, t.Z,
                 t.Fit == RegionFit.Contain ? FitMode.Contain : FitMode.Cover)).ToList();

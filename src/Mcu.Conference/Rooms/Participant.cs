@@ -16,6 +16,9 @@ public enum ParticipantRole
 
     /// <summary>Only receives the mix (WHEP).</summary>
     Viewer,
+
+    /// <summary>A shared screen: a participant's second WHIP session (<c>?role=screen</c>), video only, sent nothing; shown in screen regions.</summary>
+    Screen,
 }
 
 /// <summary>
@@ -42,7 +45,7 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
             {
                 AudioIn = new AudioReceiver(audio.PayloadType, audio.AudioLevelExtId);
             }
-            if (audio.RemoteDirection is SdpDirection.SendRecv or SdpDirection.RecvOnly)
+            if (audio.RemoteDirection is SdpDirection.SendRecv or SdpDirection.RecvOnly && role != ParticipantRole.Screen)
             {
                 AudioOut = new RtpSender(audioSsrc, audio.PayloadType, 48_000, keepHistory: false);
             }
@@ -51,11 +54,11 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
         {
             var codec = video.Codec == CodecKind.H264 ? VideoCodec.H264 : VideoCodec.Vp8;
             OutputCodec = codec;
-            if (video.RemoteDirection is SdpDirection.SendRecv or SdpDirection.SendOnly && role == ParticipantRole.Participant)
+            if (video.RemoteDirection is SdpDirection.SendRecv or SdpDirection.SendOnly && role is ParticipantRole.Participant or ParticipantRole.Screen)
             {
                 VideoIn = new VideoReceiver(codec, video.PayloadType);
             }
-            if (video.RemoteDirection is SdpDirection.SendRecv or SdpDirection.RecvOnly)
+            if (video.RemoteDirection is SdpDirection.SendRecv or SdpDirection.RecvOnly && role != ParticipantRole.Screen)
             {
                 VideoOut = new RtpSender(videoSsrc, video.PayloadType, 90_000, keepHistory: video.Nack);
             }
@@ -68,6 +71,9 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
     public string DisplayName { get; set; }
 
     public ParticipantRole Role { get; }
+
+    /// <summary>A shared screen rather than a person.</summary>
+    public bool IsScreen => Role == ParticipantRole.Screen;
 
     public string Cname { get; }
 

@@ -70,10 +70,21 @@ public sealed partial class Room : IDisposable
     public string Layout => _layout;
 
     /// <summary>The template in use now (what "auto" resolves to for the current count).</summary>
-    public LayoutTemplate? CurrentTemplate => ResolveTemplate(VisibleParticipants().Count);
+    public LayoutTemplate? CurrentTemplate
+    {
+        get
+        {
+            var shown = VisibleParticipants();
+            int screens = shown.Count(p => p.IsScreen);
+            return ResolveTemplate(shown.Count - screens, screens > 0);
+        }
+    }
 
     /// <summary>The room's layout for a canvas showing <paramref name="people"/> participants.</summary>
-    public LayoutTemplate? ResolveTemplate(int people) => _layouts.Resolve(_layout, people);
+    public LayoutTemplate? ResolveTemplate(int people, bool sharing = false) => _layouts.Resolve(_layout, people, sharing);
+
+    /// <summary>Shared screens one room shows at most (each is a participant's second session).</summary>
+    public const int MaxScreens = 4;
 
     public string? ActiveSpeakerId => _audio.SpeakerId;
 
@@ -157,6 +168,10 @@ public sealed partial class Room : IDisposable
             if (role == ParticipantRole.Viewer && _participants.Count(p => p.Role == ParticipantRole.Viewer) >= Options.MaxViewers)
             {
                 throw new RoomFullException(Name, Options.MaxViewers, "viewers");
+            }
+            if (role == ParticipantRole.Screen && _participants.Count(p => p.IsScreen) >= MaxScreens)
+            {
+                throw new RoomFullException(Name, MaxScreens, "shared screens");
             }
             var participant = create(this);
             _participants.Add(participant);
@@ -312,12 +327,12 @@ public sealed partial class Room : IDisposable
     internal void OnSpeakerChanged(string? speakerId) =>
         Raise(new RoomEvent(RoomEventType.SpeakerChanged, speakerId, null));
 
-    /// <summary>Participants whose picture is on the canvas (not view-only ones), in join order.</summary>
+    /// <summary>Participants and shared screens whose picture is on the canvas (not view-only ones), in join order.</summary>
     internal List<Participant> VisibleParticipants()
     {
         lock (_lock)
         {
-            return _participants.Where(p => p.Role == ParticipantRole.Participant).ToList();
+            return _participants.Where(p => p.Role != ParticipantRole.Viewer).ToList();
         }
     }
 
@@ -334,7 +349,7 @@ public sealed partial class Room : IDisposable
                 {
                     connected.Add(p);
                 }
-                if (p.Role == ParticipantRole.Participant)
+                if (p.Role != ParticipantRole.Viewer)
                 {
                     visible.Add(p);
                 }

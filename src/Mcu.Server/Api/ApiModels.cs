@@ -46,7 +46,7 @@ public sealed record ParticipantView(
     DateTimeOffset JoinedAt)
 {
     public static ParticipantView Of(Participant p) => new(
-        p.Id, p.DisplayName, p.Role == ParticipantRole.Viewer ? "viewer" : "participant", p.State.ToString(),
+        p.Id, p.DisplayName, p.Role switch { ParticipantRole.Viewer => "viewer", ParticipantRole.Screen => "screen", _ => "participant" }, p.State.ToString(),
         p.AudioMuted, p.VideoMuted, p.Tier.Name, p.Tiers.Pinned?.Name, p.OutputCodec.ToString(), p.SendsVideo, p.JoinedAt);
 }
 

@@ -18,8 +18,14 @@ public static class WhipEndpoints
 {
     public static void MapWhipEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/rooms/{room}/whip", (HttpContext context, string room, string? name, string? tier, CancellationToken ct) =>
-            Join(context, room, name, tier, ParticipantRole.Participant, ct))
+        // ?role=screen: a participant's second session sharing a screen (video only, sent nothing), same token.
+        app.MapPost("/api/rooms/{room}/whip", (HttpContext context, string room, string? name, string? tier, string? role, CancellationToken ct) =>
+            role switch
+            {
+                null or "participant" => Join(context, room, name, tier, ParticipantRole.Participant, ct),
+                "screen" => Join(context, room, name, tier, ParticipantRole.Screen, ct),
+                _ => Task.FromResult(RoomEndpoints.Invalid($"role '{role}' is not one of participant, screen")),
+            })
             .WithTags("WHIP").RequireRoomToken(ParticipantRole.Participant);
         app.MapPost("/api/rooms/{room}/whep", (HttpContext context, string room, string? name, string? tier, CancellationToken ct) =>
             Join(context, room, name, tier, ParticipantRole.Viewer, ct))
@@ -81,7 +87,7 @@ public static class WhipEndpoints
         try
         {
             Participant? participant = null;
-            var (connection, answer) = services.GetRequiredService<RtcHost>().Accept(offer!, receiveMedia: role == ParticipantRole.Participant, (answer, streams) =>
+            var (connection, answer) = services.GetRequiredService<RtcHost>().Accept(offer!, receiveMedia: role != ParticipantRole.Viewer, (answer, streams) =>
             {
                 // Only now, with the offer parsed and answered, may the join make the room.
                 room = rooms.GetOrCreate(roomName, out created);
@@ -127,6 +133,10 @@ public static class WhipEndpoints
         _ => SdpHttp.Problem(e),
     };
 
-    private static string DefaultName(ParticipantRole role, string id) =>
-        (role == ParticipantRole.Viewer ? "Viewer " : "Guest ") + id[..4];
+    private static string DefaultName(ParticipantRole role, string id) => role switch
+    {
+        ParticipantRole.Viewer => "Viewer ",
+        ParticipantRole.Screen => "Screen ",
+        _ => "Guest ",
+    } + id[..4];
 }
