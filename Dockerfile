@@ -1,9 +1,10 @@
 # Mcu in a container. .NET 10's official images are Ubuntu 24.04 (FFmpeg 6.1); both stages install
 # their packages with scripts/install-deps.sh, the script that the Debian 12 tests and the Debian 13
 # check (scripts/check-debian13.sh) run too. Media uses one UDP port; set Mcu__PublicIp to the
-# address clients reach the container at, and give a clean stop the time it needs:
+# address clients reach the container at. A clean stop takes Mcu:ShutdownSeconds (8 s), inside
+# docker stop's default 10 s; raise --stop-timeout with it.
 #   docker build -t mcu .
-#   docker run --stop-timeout 20 -p 8080:8080 -p 50000:50000/udp -v mcu-data:/data \
+#   docker run -p 8080:8080 -p 50000:50000/udp -v mcu-data:/data \
 #     -e Mcu__PublicIp=203.0.113.7 -e Mcu__AdminKey=change-me mcu
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
@@ -33,6 +34,7 @@ EXPOSE 8080 50000/udp
 USER $APP_UID
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD curl -fsS http://127.0.0.1:8080/healthz || exit 1
-# docker stop sends SIGTERM: the server ends its sessions and finishes its recordings, then exits.
+# docker stop sends SIGTERM: the server ends its sessions and finishes its recordings, then exits
+# (within Mcu:ShutdownSeconds, 8 s).
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["dotnet", "Mcu.Server.dll"]
