@@ -54,6 +54,8 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
             if (video.RemoteDirection is SdpDirection.SendRecv or SdpDirection.SendOnly && role == ParticipantRole.Participant)
             {
                 VideoIn = new VideoReceiver(codec, video.PayloadType);
+                VideoIn.PictureTooLarge += (width, height) => _room.OnPictureTooLarge(this, width, height);
+                VideoIn.DecodeFailed += e => _room.OnDecodeFailed(this, e);
             }
             if (video.RemoteDirection is SdpDirection.SendRecv or SdpDirection.RecvOnly)
             {
@@ -173,7 +175,10 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
         VideoPacketsSent: VideoOut?.PacketsSent ?? 0,
         AudioPacketsSent: AudioOut?.PacketsSent ?? 0,
         Retransmissions: VideoOut?.Retransmissions ?? 0,
-        RoundTripMs: _rtcp.RoundTripMs);
+        RoundTripMs: _rtcp.RoundTripMs,
+        RetransmissionsRefused: VideoOut?.RetransmissionsRefused ?? 0,
+        VideoPicturesTooLarge: VideoIn?.PicturesTooLarge ?? 0,
+        VideoDecodeFailures: VideoIn?.DecodeFailures ?? 0);
 
     public void Dispose()
     {

@@ -10,16 +10,37 @@ namespace Mcu.Conference.Send;
 /// timestamp offset even when the payload comes from an encoder shared with others,
 /// a history of what was sent to answer NACKs, and the counts a sender report needs.
 /// </summary>
+/// <remarks>
+/// Retransmission has a budget, so that one RTCP packet listing hundreds of sequence numbers
+/// cannot make us resend our whole history: a token bucket filled at this stream's own send
+/// rate (a participant may cost at most twice its stream), and each packet at most once per
+/// round trip. What is over budget is not sent and is counted.
+/// </remarks>
 public sealed class RtpSender
 {
     private const int MaxPacket = 1200 + 12;
     private const int HistorySize = 512;   // a power of two: ~0.5 s of video at 1.5 Mbps, more at lower tiers
+
+    /// <summary>The budget's floor, so that NACKs are answered before a send rate is known (128 kbit/s).</summary>
+    private const double MinBudgetBytesPerSecond = 16_000;
+
+    /// <summary>The bucket holds this many seconds of the send rate: a burst of loss is repaired at once.</summary>
+    private const double BudgetBurstSeconds = 0.25;
+
+    private const long RateWindowMs = 1000;
 
     private readonly Lock _lock = new();
     private readonly byte[] _scratch = new byte[MaxPacket + 64];
     private readonly byte[]? _history;     // HistorySize slots of MaxPacket bytes, allocated once
     private readonly int[]? _historyLengths;
     private readonly int[]? _historySequence;
+    private readonly long[]? _historyResentMs;
+    private long _octetsOnWire;            // headers included, originals only
+    private long _rateSampleMs = -1;
+    private long _rateSampleOctets;
+    private double _bytesPerSecond;
+    private double _tokens;
+    private long _tokensAtMs;
     private readonly uint _timestampOffset;
     private ushort _sequence;
 
@@ -35,6 +56,7 @@ public sealed class RtpSender
             _history = new byte[HistorySize * MaxPacket];
             _historyLengths = new int[HistorySize];
             _historySequence = new int[HistorySize];
+            _historyResentMs = new long[HistorySize];
             Array.Fill(_historySequence, -1);
         }
     }
@@ -50,6 +72,9 @@ public sealed class RtpSender
     public long OctetsSent { get; private set; }
 
     public long Retransmissions { get; private set; }
+
+    /// <summary>NACKed packets still in the history but not resent: over budget, or resent less than an RTT ago.</summary>
+    public long RetransmissionsRefused { get; private set; }
 
     /// <summary>The RTP timestamp of the last packet sent, and the media time (µs) it stood for.</summary>
     public (uint RtpTimestamp, long MediaMicros)? LastSent { get; private set; }
@@ -81,13 +106,17 @@ public sealed class RtpSender
             _sequence++;
             PacketsSent++;
             OctetsSent += payload.Length;
+            _octetsOnWire += length;
             LastSent = (header.Timestamp, mediaMicros);
             return connection.SendRtp(_scratch, length);
         }
     }
 
-    /// <summary>Sends a packet again from the history (a NACK); false when it is gone.</summary>
-    public bool Resend(RtcConnection connection, ushort sequenceNumber)
+    /// <summary>
+    /// Sends a packet again from the history (a NACK) if the budget allows and it was not resent
+    /// within <paramref name="minIntervalMs"/> (the round trip); false when it is gone or refused.
+    /// </summary>
+    public bool Resend(RtcConnection connection, ushort sequenceNumber, long nowMs, int minIntervalMs)
     {
         if (_history is null)
         {
@@ -101,10 +130,40 @@ public sealed class RtpSender
                 return false;
             }
             int length = _historyLengths![slot];
+            Refill(nowMs);
+            if (nowMs - _historyResentMs![slot] < minIntervalMs || _tokens < length)
+            {
+                RetransmissionsRefused++;
+                return false;
+            }
+            _tokens -= length;
+            _historyResentMs[slot] = nowMs;
             _history.AsSpan(slot * MaxPacket, length).CopyTo(_scratch);
             Retransmissions++;
             return connection.SendRtp(_scratch, length);
         }
+    }
+
+    /// <summary>Tops up the retransmission bucket at the rate this stream sent over about the last second. Under the lock.</summary>
+    private void Refill(long nowMs)
+    {
+        if (_rateSampleMs < 0)
+        {
+            _rateSampleMs = _tokensAtMs = nowMs;
+            _rateSampleOctets = _octetsOnWire;
+            _tokens = MinBudgetBytesPerSecond * BudgetBurstSeconds;
+            return;
+        }
+        long elapsed = nowMs - _rateSampleMs;
+        if (elapsed >= RateWindowMs)
+        {
+            _bytesPerSecond = (_octetsOnWire - _rateSampleOctets) * 1000.0 / elapsed;
+            _rateSampleMs = nowMs;
+            _rateSampleOctets = _octetsOnWire;
+        }
+        double rate = Math.Max(_bytesPerSecond, MinBudgetBytesPerSecond);
+        _tokens = Math.Min(rate * BudgetBurstSeconds, _tokens + rate * Math.Max(0, nowMs - _tokensAtMs) / 1000.0);
+        _tokensAtMs = nowMs;
     }
 
     private void Remember(ushort sequenceNumber, ReadOnlySpan<byte> plainPacket)
@@ -117,5 +176,6 @@ public sealed class RtpSender
         plainPacket.CopyTo(_history.AsSpan(slot * MaxPacket, MaxPacket));
         _historyLengths![slot] = plainPacket.Length;
         _historySequence![slot] = sequenceNumber;
+        _historyResentMs![slot] = long.MinValue / 2;
     }
 }

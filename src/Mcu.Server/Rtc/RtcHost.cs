@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
+using Mcu.Conference.Receive;
 using Mcu.Rtc.Dtls;
 using Mcu.Rtc.Ice;
 using Mcu.Rtc.Peer;
@@ -19,10 +20,13 @@ public sealed class RtcHost : IDisposable
 {
     private readonly DtlsCertificate _certificate = DtlsCertificate.Generate();
     private readonly IReadOnlyList<IPEndPoint> _candidates;
+    private readonly TimeSpan _connectTimeout;
 
     public RtcHost(IOptions<McuOptions> options, ILogger<UdpTransport> logger)
     {
         var o = options.Value;
+        _connectTimeout = TimeSpan.FromSeconds(Math.Max(1, o.ConnectTimeoutSeconds));
+        VideoReceiver.MaxInputSize = (o.MaxInputWidth, o.MaxInputHeight);
         var bind = new IPEndPoint(IPAddress.Parse(o.UdpBind), o.UdpPort);
         Transport = new UdpTransport(bind, TimeProvider.System, logger);
         _candidates = CandidateAddresses(o, Transport.LocalEndPoint);
@@ -64,6 +68,7 @@ public sealed class RtcHost : IDisposable
             RemoteFingerprint = answer.RemoteFingerprint.Value,
             // We answer passive unless the offer insists on being passive itself.
             DtlsRole = answer.RemoteSetup == SdpSetup.Passive ? DtlsRole.Client : DtlsRole.Server,
+            SetupTimeout = _connectTimeout,
         });
         var handler = createHandler(answer, streams);
         return (Transport.Add(peer, handler), answer);
