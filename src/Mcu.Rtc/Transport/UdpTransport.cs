@@ -251,8 +251,8 @@ public sealed class UdpTransport : IDisposable
                 break;
             case PeerInput.Refused:
                 // The error answer goes out; the sender's address stays unknown.
-                Flush(connection);
                 Interlocked.Increment(ref Counters._refusedChecks);
+                Flush(connection);
                 break;
             default:
                 Interlocked.Increment(ref Counters._droppedByPeer);
