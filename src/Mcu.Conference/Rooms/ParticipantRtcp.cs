@@ -152,7 +152,7 @@ internal sealed class ParticipantRtcp
                     break;
                 case RtcpPacketType.TransportFeedback when header.Count == RtcpPacketType.GenericNackFormat
                                                            && GenericNack.TryParse(packet, out var nack):
-                    OnNack(connection, nack, nowMs);
+                    OnNack(connection, nack);
                     break;
                 case RtcpPacketType.PayloadSpecificFeedback when header.Count is RtcpPacketType.PictureLossIndicationFormat
                                                                  or RtcpPacketType.FullIntraRequestFormat:
@@ -279,7 +279,7 @@ internal sealed class ParticipantRtcp
         }
     }
 
-    private void OnNack(RtcConnection connection, in GenericNack nack, long nowMs)
+    private void OnNack(RtcConnection connection, in GenericNack nack)
     {
         var videoOut = _participant.VideoOut;
         if (videoOut is null || nack.MediaSsrc != videoOut.Ssrc)
@@ -294,7 +294,7 @@ internal sealed class ParticipantRtcp
         foreach (ushort seq in nack.GetLostSequenceNumbers())
         {
             count++;
-            videoOut.Resend(connection, seq, nowMs, minIntervalMs);
+            videoOut.Resend(connection, seq, minIntervalMs);
         }
         NacksReceived += count;
         McuMetrics.NacksReceived.Add(count);

@@ -21,7 +21,7 @@ public sealed class RtpSender
     private const int MaxPacket = 1200 + 12;
     private const int HistorySize = 512;   // a power of two: ~0.5 s of video at 1.5 Mbps, more at lower tiers
 
-    /// <summary>The budget's floor, so that NACKs are answered before a send rate is known (128 kbit/s).</summary>
+    /// <summary>The budget before a send rate is known (the first second of the stream): 128 kbit/s.</summary>
     private const double MinBudgetBytesPerSecond = 16_000;
 
     /// <summary>The bucket holds this many seconds of the send rate: a burst of loss is repaired at once.</summary>
@@ -35,17 +35,18 @@ public sealed class RtpSender
     private readonly int[]? _historyLengths;
     private readonly int[]? _historySequence;
     private readonly long[]? _historyResentMs;
-    private long _octetsOnWire;            // headers included, originals only
-    private long _rateSampleMs = -1;
-    private long _rateSampleOctets;
-    private double _bytesPerSecond;
-    private double _tokens;
+    private readonly TimeProvider _time;
+    private long _windowStartMs = -1;      // the send rate, over windows of about a second
+    private long _windowOctets;            // headers included, originals only
+    private double _bytesPerSecond = -1;   // unknown until the first window closes
+    private double _tokens = -1;
     private long _tokensAtMs;
     private readonly uint _timestampOffset;
     private ushort _sequence;
 
-    public RtpSender(uint ssrc, int payloadType, int clockRate, bool keepHistory)
+    public RtpSender(uint ssrc, int payloadType, int clockRate, bool keepHistory, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         Ssrc = ssrc;
         PayloadType = payloadType;
         ClockRate = clockRate;
@@ -106,7 +107,7 @@ public sealed class RtpSender
             _sequence++;
             PacketsSent++;
             OctetsSent += payload.Length;
-            _octetsOnWire += length;
+            MeasureRate(length);
             LastSent = (header.Timestamp, mediaMicros);
             return connection.SendRtp(_scratch, length);
         }
@@ -116,7 +117,7 @@ public sealed class RtpSender
     /// Sends a packet again from the history (a NACK) if the budget allows and it was not resent
     /// within <paramref name="minIntervalMs"/> (the round trip); false when it is gone or refused.
     /// </summary>
-    public bool Resend(RtcConnection connection, ushort sequenceNumber, long nowMs, int minIntervalMs)
+    public bool Resend(RtcConnection connection, ushort sequenceNumber, int minIntervalMs)
     {
         if (_history is null)
         {
@@ -130,6 +131,7 @@ public sealed class RtpSender
                 return false;
             }
             int length = _historyLengths![slot];
+            long nowMs = NowMs;
             Refill(nowMs);
             if (nowMs - _historyResentMs![slot] < minIntervalMs || _tokens < length)
             {
@@ -144,25 +146,37 @@ public sealed class RtpSender
         }
     }
 
-    /// <summary>Tops up the retransmission bucket at the rate this stream sent over about the last second. Under the lock.</summary>
-    private void Refill(long nowMs)
+    private long NowMs => _time.GetTimestamp() * 1000 / _time.TimestampFrequency;
+
+    /// <summary>Counts an original packet into this second's send rate. Under the lock.</summary>
+    private void MeasureRate(int length)
     {
-        if (_rateSampleMs < 0)
+        long nowMs = NowMs;
+        if (_windowStartMs < 0)
         {
-            _rateSampleMs = _tokensAtMs = nowMs;
-            _rateSampleOctets = _octetsOnWire;
-            _tokens = MinBudgetBytesPerSecond * BudgetBurstSeconds;
-            return;
+            _windowStartMs = nowMs;
         }
-        long elapsed = nowMs - _rateSampleMs;
+        long elapsed = nowMs - _windowStartMs;
         if (elapsed >= RateWindowMs)
         {
-            _bytesPerSecond = (_octetsOnWire - _rateSampleOctets) * 1000.0 / elapsed;
-            _rateSampleMs = nowMs;
-            _rateSampleOctets = _octetsOnWire;
+            _bytesPerSecond = _windowOctets * 1000.0 / elapsed;
+            _windowStartMs = nowMs;
+            _windowOctets = 0;
         }
-        double rate = Math.Max(_bytesPerSecond, MinBudgetBytesPerSecond);
-        _tokens = Math.Min(rate * BudgetBurstSeconds, _tokens + rate * Math.Max(0, nowMs - _tokensAtMs) / 1000.0);
+        _windowOctets += length;
+    }
+
+    /// <summary>
+    /// Tops up the retransmission bucket at the stream's send rate (a floor until a second has
+    /// been measured). It holds a quarter second of that, and at least one whole packet. Under the lock.
+    /// </summary>
+    private void Refill(long nowMs)
+    {
+        double rate = _bytesPerSecond >= 0 ? _bytesPerSecond : MinBudgetBytesPerSecond;
+        double capacity = Math.Max(rate * BudgetBurstSeconds, MaxPacket);
+        _tokens = _tokens < 0
+            ? capacity
+            : Math.Min(capacity, _tokens + rate * Math.Max(0, nowMs - _tokensAtMs) / 1000.0);
         _tokensAtMs = nowMs;
     }
 
