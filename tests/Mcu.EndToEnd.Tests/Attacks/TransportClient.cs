@@ -54,6 +54,27 @@ internal sealed class TransportClient : IRtcConnectionHandler, IAsyncDisposable
     {
     }
 
+    /// <summary>Sends one encoded VP8 frame as RTP on the negotiated video payload type.</summary>
+    public void SendVp8Frame(byte[] frame, uint timestamp)
+    {
+        var packetizer = new Mcu.Rtc.Packetization.Vp8Packetizer(1100);
+        var payload = new byte[1200];
+        var packet = new byte[1400];
+        packetizer.Begin(frame);
+        while (packetizer.TryNext(payload, out int length, out bool marker))
+        {
+            int header = new RtpHeader
+            {
+                PayloadType = (byte)_videoPayloadType, SequenceNumber = _videoSequence++, Timestamp = timestamp,
+                Ssrc = Client.VideoSsrc, Marker = marker,
+            }.WriteTo(packet);
+            payload.AsSpan(0, length).CopyTo(packet.AsSpan(header));
+            Client.Connection.SendRtp(packet, header + length);
+        }
+    }
+
+    private ushort _videoSequence = 2000;
+
     /// <summary>Protects and sends one RTCP packet the test wrote into <paramref name="buffer"/>.</summary>
     public bool SendRtcp(byte[] buffer, int length) => Client.Connection.SendRtcp(buffer, length);
 
