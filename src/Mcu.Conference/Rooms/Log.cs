@@ -19,6 +19,6 @@ internal static partial class Log
     [LoggerMessage(104, LogLevel.Warning, "Room {Room}: {Participant} sent a {Width}x{Height} picture, over the limit; refused, their placeholder is shown")]
     public static partial void PictureTooLarge(ILogger logger, string room, string participant, int width, int height);
 
-    [LoggerMessage(105, LogLevel.Error, "Room {Room}: decoding {Participant}'s video threw; frame dropped, waiting for a keyframe")]
-    public static partial void DecodeFailed(ILogger logger, string room, string participant, Exception exception);
+    [LoggerMessage(105, LogLevel.Error, "Room {Room}: {Participant} threw in {What}; the room goes on")]
+    public static partial void ParticipantFailed(ILogger logger, string room, string participant, string what, Exception exception);
 }

@@ -55,7 +55,7 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
             {
                 VideoIn = new VideoReceiver(codec, video.PayloadType);
                 VideoIn.PictureTooLarge += (width, height) => _room.OnPictureTooLarge(this, width, height);
-                VideoIn.DecodeFailed += e => _room.OnDecodeFailed(this, e);
+                VideoIn.DecodeFailed += e => _room.OnParticipantFailed(this, "video decode", e);
             }
             if (video.RemoteDirection is SdpDirection.SendRecv or SdpDirection.RecvOnly)
             {
@@ -155,9 +155,23 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
     {
         if (Connection is { } connection && IsConnected)
         {
-            _rtcp.Service(connection, nowMs);
+            try
+            {
+                _rtcp.Service(connection, nowMs);
+            }
+            catch (Exception e)
+            {
+                // The room's audio tick services everyone in turn: a throw here must not skip the
+                // others (nor their audio). Said once; the counter keeps the score.
+                if (Interlocked.Increment(ref _serviceFailures) == 1)
+                {
+                    _room.OnParticipantFailed(this, "RTCP timers", e);
+                }
+            }
         }
     }
+
+    private long _serviceFailures;
 
     internal void RequestKeyframeFromRoom() => _room.RequestKeyframe(this);
 

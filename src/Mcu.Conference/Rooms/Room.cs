@@ -288,8 +288,9 @@ public sealed partial class Room : IDisposable
         Raise(new RoomEvent(RoomEventType.ParticipantUpdated, participant.Id, $"videoTooLarge:{width}x{height}"));
     }
 
-    internal void OnDecodeFailed(Participant participant, Exception exception) =>
-        Log.DecodeFailed(_logger, Name, participant.Id, exception);
+    /// <summary>Something of one participant's threw (a decoder, their RTCP timers); the room goes on.</summary>
+    internal void OnParticipantFailed(Participant participant, string what, Exception exception) =>
+        Log.ParticipantFailed(_logger, Name, participant.Id, what, exception);
 
     internal void OnSpeakerChanged(string? speakerId) =>
         Raise(new RoomEvent(RoomEventType.SpeakerChanged, speakerId, null));
