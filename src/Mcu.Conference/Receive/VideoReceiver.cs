@@ -205,16 +205,26 @@ public sealed class VideoReceiver : IDisposable
         }
     }
 
-    /// <summary>A VP8 keyframe carries its size in its first 10 bytes (RFC 6386 §9.1).</summary>
+    /// <summary>
+    /// The size a keyframe declares, read before decoding: a VP8 keyframe carries it in its first
+    /// 10 bytes (RFC 6386 §9.1), an H.264 one in its SPS (H.264 §7.3.2.1.1).
+    /// </summary>
     private bool DeclaresTooLarge(ReadOnlySpan<byte> frame, out int width, out int height)
     {
         width = height = 0;
-        if (_codec != VideoCodec.Vp8 || !Vp8FrameHeader.TryParse(frame, out var header) || !header.IsKeyframe)
+        if (_codec == VideoCodec.Vp8)
+        {
+            if (!Vp8FrameHeader.TryParse(frame, out var header) || !header.IsKeyframe)
+            {
+                return false;
+            }
+            width = header.Width;
+            height = header.Height;
+        }
+        else if (!H264SpsSize.TryReadFromAccessUnit(frame, out width, out height))
         {
             return false;
         }
-        width = header.Width;
-        height = header.Height;
         return IsTooLarge(width, height);
     }
 
@@ -283,8 +293,8 @@ public sealed class VideoReceiver : IDisposable
             {
                 if (picture is not null && IsTooLarge(picture.Width, picture.Height))
                 {
-                    // H.264 states its size in the SPS, which we do not parse: the decoder's own limit
-                    // (max_pixels) stops the huge ones, and this the odd shapes under it (3840x540).
+                    // Behind the header check, should a stream change size without saying so first:
+                    // the decoder's own limit (max_pixels) stops the huge ones, this the odd shapes.
                     RefuseTooLarge(picture.Width, picture.Height);
                     picture.Release();
                     WantKeyframe();

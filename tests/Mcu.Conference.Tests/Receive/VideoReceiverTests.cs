@@ -52,9 +52,9 @@ public class VideoReceiverTests
         return frames;
     }
 
-    private sealed class Sender(VideoReceiver receiver)
+    private sealed class Sender(VideoReceiver receiver, IRtpPacketizer? packetizer = null)
     {
-        private readonly Vp8Packetizer _packetizer = new(1100);
+        private readonly IRtpPacketizer _packetizer = packetizer ?? new Vp8Packetizer(1100);
         private ushort _sequence = 100;
         private uint _timestamp = 9000;
 
@@ -141,6 +141,36 @@ public class VideoReceiverTests
         await Until(() => receiver.FramesDecoded >= 3, "the loop still decodes after the throw");
         Assert.Equal(1, failures);
         receiver.Dispose();             // the loop ended normally: nothing to rethrow
+    }
+
+    /// <summary>An SPS (constrained baseline) declaring 16000x16000: 1000x1000 macroblocks.</summary>
+    private static readonly byte[] HugeSps = [0x67, 0x42, 0xC0, 0x1F, 0xDA, 0x00, 0x3E, 0x80, 0x07, 0xD1, 0x90];
+
+    [Fact]
+    public async Task An_h264_keyframe_whose_sps_declares_16000x16000_is_refused_before_decoding()
+    {
+        byte[]? keyframe = null;
+        using (var encoder = new VideoEncoder(VideoCodec.H264, 160, 96, 30, 300))
+        {
+            var picture = VideoFrame.Create(160, 96);
+            picture.Fill(120, 100, 160);
+            encoder.Encode(picture, true, (data, _, _) => keyframe ??= data.ToArray());
+            picture.Release();
+        }
+        var decoder = new FakeDecoder();
+        using var receiver = new VideoReceiver(VideoCodec.H264, PayloadType, (1920, 1080), decoder);
+        var sender = new Sender(receiver, new H264Packetizer(1100));
+
+        // The encoder's own SPS says 160x96: decoded.
+        Assert.True(H264SpsSize.TryReadFromAccessUnit(keyframe, out int width, out int height));
+        Assert.Equal((160, 96), (width, height));
+        sender.Send(keyframe!, 0);
+        await Until(() => receiver.FramesDecoded == 1, "the real keyframe decoded");
+
+        // The same keyframe behind an SPS that declares 16000x16000: refused from the SPS.
+        sender.Send([0, 0, 0, 1, .. HugeSps, .. keyframe!], 100);
+        Assert.Equal(1, receiver.PicturesTooLarge);
+        Assert.Equal(1, decoder.Calls);
     }
 
     private readonly struct Releaser(VideoFrame? frame) : IDisposable
