@@ -19,7 +19,7 @@ public sealed class ShutdownTests
         {
             // Offers that never connect, offers whose ICE completes and whose DTLS never starts
             // (a handshake thread each, waiting for a ClientHello), and real connected participants.
-            for (int i = 0; i < 300; i++)
+            for (int i = 0; i < 250; i++)
             {
                 peers.Add(await TransportRawPeer.OfferAsync(http, echo));
             }
@@ -29,6 +29,13 @@ public sealed class ShutdownTests
                 var peer = await TransportRawPeer.OfferAsync(http, echo, passive: i % 2 == 0);
                 peer.CompleteIce();
                 Assert.Equal(0, await peer.ReceiveStunResponseAsync(TimeSpan.FromSeconds(5)));
+                peers.Add(peer);
+            }
+            for (int i = 0; i < 100; i++)
+            {
+                // And handshakes left after the ClientHello: the server's DTLS thread mid-handshake.
+                var peer = await TransportRawPeer.OfferAsync(http, echo);
+                await peer.StallDtlsAsync();
                 peers.Add(peer);
             }
             for (int i = 0; i < 3; i++)

@@ -109,6 +109,37 @@ internal sealed class TransportRawPeer : IDisposable
     public void CompleteIce() =>
         Socket.Send(BindingRequest($"{ServerUfrag}:{Local.Ufrag}", ServerPassword), Server);
 
+    /// <summary>
+    /// Completes ICE, then starts a DTLS handshake as client and sends only its first flight
+    /// (the ClientHello): the server's handshake thread is left mid-handshake, waiting for more.
+    /// </summary>
+    public async Task StallDtlsAsync()
+    {
+        CompleteIce();
+        if (await ReceiveStunResponseAsync(TimeSpan.FromSeconds(5)) != 0)
+        {
+            throw new InvalidOperationException("ICE did not complete");
+        }
+        using var ready = new SemaphoreSlim(0);
+        var dtls = new DtlsSession(DtlsRole.Client, Certificate, new string('A', 2), () => ready.Release());
+        try
+        {
+            dtls.Start();
+            await ready.WaitAsync(TimeSpan.FromSeconds(5));
+            var buffer = new byte[1500];
+            while (dtls.TryPollOutput(buffer, out int length))
+            {
+                Socket.Send(buffer.AsSpan(0, length), Server);
+            }
+        }
+        finally
+        {
+            _stalled.Add(dtls);
+        }
+    }
+
+    private readonly List<DtlsSession> _stalled = [];
+
     /// <summary>The next datagram from the server within <paramref name="timeout"/>, or null.</summary>
     public async Task<byte[]?> ReceiveAsync(TimeSpan timeout)
     {
@@ -157,5 +188,12 @@ internal sealed class TransportRawPeer : IDisposable
         return message.Class == StunClass.ErrorResponse && message.TryGetErrorCode(out int code) ? code : null;
     }
 
-    public void Dispose() => Socket.Dispose();
+    public void Dispose()
+    {
+        foreach (var dtls in _stalled)
+        {
+            dtls.Stop();
+        }
+        Socket.Dispose();
+    }
 }
