@@ -74,6 +74,9 @@ public sealed class RtpSender
 
     public long Retransmissions { get; private set; }
 
+    /// <summary>The sequence number the next packet gets.</summary>
+    internal ushort NextSequenceNumber => _sequence;
+
     /// <summary>NACKed packets still in the history but not resent: over budget, or resent less than an RTT ago.</summary>
     public long RetransmissionsRefused { get; private set; }
 
@@ -88,6 +91,19 @@ public sealed class RtpSender
     {
         lock (_lock)
         {
+            return TryWritePacket(payload, mediaMicros, marker, out int length) && connection.SendRtp(_scratch, length);
+        }
+    }
+
+    /// <summary>
+    /// Makes the next packet in the scratch buffer and counts it as sent (history, counters, rate):
+    /// everything of <see cref="Send"/> but the socket. Tests call it directly.
+    /// </summary>
+    internal bool TryWritePacket(ReadOnlySpan<byte> payload, long mediaMicros, bool marker, out int length)
+    {
+        lock (_lock)
+        {
+            length = 0;
             var header = new RtpHeader
             {
                 Marker = marker,
@@ -102,14 +118,14 @@ public sealed class RtpSender
                 return false;
             }
             payload.CopyTo(_scratch.AsSpan(headerLength));
-            int length = headerLength + payload.Length;
+            length = headerLength + payload.Length;
             Remember(_sequence, _scratch.AsSpan(0, length));
             _sequence++;
             PacketsSent++;
             OctetsSent += payload.Length;
             MeasureRate(length);
             LastSent = (header.Timestamp, mediaMicros);
-            return connection.SendRtp(_scratch, length);
+            return true;
         }
     }
 
@@ -119,6 +135,21 @@ public sealed class RtpSender
     /// </summary>
     public bool Resend(RtcConnection connection, ushort sequenceNumber, int minIntervalMs)
     {
+        lock (_lock)
+        {
+            return TryTakeRetransmission(sequenceNumber, minIntervalMs, _scratch, out int length)
+                && connection.SendRtp(_scratch, length);
+        }
+    }
+
+    /// <summary>
+    /// The budget's decision for one NACKed packet: copies it into <paramref name="destination"/>
+    /// and charges the budget, or says no (gone from the history, resent less than
+    /// <paramref name="minIntervalMs"/> ago, or over budget).
+    /// </summary>
+    internal bool TryTakeRetransmission(ushort sequenceNumber, int minIntervalMs, Span<byte> destination, out int length)
+    {
+        length = 0;
         if (_history is null)
         {
             return false;
@@ -130,19 +161,20 @@ public sealed class RtpSender
             {
                 return false;
             }
-            int length = _historyLengths![slot];
+            int packetLength = _historyLengths![slot];
             long nowMs = NowMs;
             Refill(nowMs);
-            if (nowMs - _historyResentMs![slot] < minIntervalMs || _tokens < length)
+            if (nowMs - _historyResentMs![slot] < minIntervalMs || _tokens < packetLength)
             {
                 RetransmissionsRefused++;
                 return false;
             }
-            _tokens -= length;
+            _tokens -= packetLength;
             _historyResentMs[slot] = nowMs;
-            _history.AsSpan(slot * MaxPacket, length).CopyTo(_scratch);
+            _history.AsSpan(slot * MaxPacket, packetLength).CopyTo(destination);
             Retransmissions++;
-            return connection.SendRtp(_scratch, length);
+            length = packetLength;
+            return true;
         }
     }
 
