@@ -25,7 +25,16 @@ public sealed class RtcHost : IDisposable
     public RtcHost(IOptions<McuOptions> options, ILogger<UdpTransport> logger)
     {
         var o = options.Value;
-        _connectTimeout = TimeSpan.FromSeconds(Math.Max(1, o.ConnectTimeoutSeconds));
+        if (o.MaxInputWidth < 16 || o.MaxInputHeight < 16)
+        {
+            throw new ArgumentException($"Mcu:MaxInputWidth and Mcu:MaxInputHeight must be at least 16 (are {o.MaxInputWidth}x{o.MaxInputHeight}).");
+        }
+        if (o.ConnectTimeoutSeconds < 1)
+        {
+            throw new ArgumentException($"Mcu:ConnectTimeoutSeconds must be at least 1 (is {o.ConnectTimeoutSeconds}).");
+        }
+        _connectTimeout = TimeSpan.FromSeconds(o.ConnectTimeoutSeconds);
+        // Process-wide, like the socket: every room's receivers read it when they are made.
         VideoReceiver.MaxInputSize = (o.MaxInputWidth, o.MaxInputHeight);
         var bind = new IPEndPoint(IPAddress.Parse(o.UdpBind), o.UdpPort);
         Transport = new UdpTransport(bind, TimeProvider.System, logger);
