@@ -47,6 +47,14 @@ typedef struct mcu_video_decoder mcu_video_decoder;
  * Corrupt input is reported as an error (AV_EF_EXPLODE) instead of concealed.
  * On success stores the handle in *decoder and returns 0. */
 MCU_API int mcu_video_decoder_create(int codec, mcu_video_decoder **decoder);
+
+/* As mcu_video_decoder_create, with a size limit (0, 0: none): FFmpeg refuses to allocate
+ * a picture of more than max_width x max_height pixels (AVCodecContext.max_pixels, checked
+ * when the stream declares its size, before the picture exists), so a keyframe declaring
+ * 16000x16000 costs an error, not 400 MB. Callers check the decoded width and height
+ * against the limit themselves for shapes within the pixel count (3840x540). */
+MCU_API int mcu_video_decoder_create_limited(int codec, int max_width, int max_height,
+                                             mcu_video_decoder **decoder);
 MCU_API void mcu_video_decoder_destroy(mcu_video_decoder *decoder);
 
 /* Decodes one complete frame (a VP8 frame, or an H.264 access unit in Annex-B).

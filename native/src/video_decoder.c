@@ -27,7 +27,15 @@ void mcu_video_decoder_destroy(mcu_video_decoder *decoder)
 
 int mcu_video_decoder_create(int codec, mcu_video_decoder **decoder)
 {
+    return mcu_video_decoder_create_limited(codec, 0, 0, decoder);
+}
+
+int mcu_video_decoder_create_limited(int codec, int max_width, int max_height,
+                                     mcu_video_decoder **decoder)
+{
     mcu_init();
+    if (decoder == NULL || max_width < 0 || max_height < 0)
+        return AVERROR(EINVAL);
     *decoder = NULL;
     enum AVCodecID id;
     switch (codec) {
@@ -57,6 +65,8 @@ int mcu_video_decoder_create(int codec, mcu_video_decoder **decoder)
     /* Report damage instead of concealing it: the room asks for a keyframe. */
     d->context->err_recognition |= AV_EF_EXPLODE | AV_EF_CRCCHECK | AV_EF_BITSTREAM;
     d->context->pkt_timebase = MCU_MICROS;
+    if (max_width > 0 && max_height > 0)
+        d->context->max_pixels = (int64_t)max_width * max_height;
     int ret = avcodec_open2(d->context, av_codec, NULL);
     if (ret < 0) {
         mcu_video_decoder_destroy(d);

@@ -22,5 +22,9 @@ public static class McuMetrics
     public static readonly Counter<long> NacksReceived = Meter.CreateCounter<long>("nacks_received", "packets", "Sequence numbers participants NACKed to us");
     public static readonly Counter<long> KeyframeRequestsSent = Meter.CreateCounter<long>("plis_sent", "requests", "Keyframe requests sent to senders");
     public static readonly Counter<long> KeyframeRequestsReceived = Meter.CreateCounter<long>("plis_received", "requests", "Keyframe requests from receivers");
+    public static readonly Counter<long> VideoInputRefused = Meter.CreateCounter<long>("video_input_refused", "frames",
+        "Keyframes refused because their picture exceeds Mcu:MaxInputWidth/Height");
+    public static readonly Counter<long> RetransmissionsRefused = Meter.CreateCounter<long>("retransmissions_refused", "packets",
+        "NACKed packets not resent: over the participant's retransmission budget, or resent within the last RTT");
     public static readonly Counter<long> PacketsLost = Meter.CreateCounter<long>("packets_lost", "packets", "Incoming packets given up as lost");
 }

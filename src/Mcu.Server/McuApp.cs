@@ -30,6 +30,7 @@ public static class McuApp
         }
         builder.Services.Configure<McuOptions>(builder.Configuration.GetSection(McuOptions.Section));
         builder.Services.AddSingleton<RtcHost>();
+        builder.Services.AddSingleton<EchoSessions>();
         builder.Services.AddSingleton(services => new LayoutTemplateStore(LayoutsFolder(services.GetRequiredService<IOptions<McuOptions>>().Value)));
         builder.Services.AddSingleton(services =>
         {

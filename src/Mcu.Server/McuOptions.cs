@@ -1,3 +1,5 @@
+using Mcu.Server.Echo;
+
 namespace Mcu.Server;
 
 /// <summary>The "Mcu" configuration section (also <c>Mcu__Name</c> environment variables).</summary>
@@ -51,6 +53,20 @@ public sealed class McuOptions
 
     /// <summary>Ceilings on what one node, room or token may hold at once.</summary>
     public LimitSettings Limits { get; set; } = new();
+
+    // ---- Media path limits ----
+
+    /// <summary>The open echo diagnostic: <c>Mcu:Echo:Enabled</c>, <c>Mcu:Echo:MaxSessions</c>.</summary>
+    public EchoOptions Echo { get; set; } = new();
+
+    /// <summary>Largest picture a participant may send; a bigger keyframe is refused before it is decoded.</summary>
+    public int MaxInputWidth { get; set; } = 1920;
+
+    /// <summary>See <see cref="MaxInputWidth"/>.</summary>
+    public int MaxInputHeight { get; set; } = 1080;
+
+    /// <summary>A connection that has not finished ICE and DTLS this long after its offer is failed and removed.</summary>
+    public int ConnectTimeoutSeconds { get; set; } = 30;
 }
 
 /// <summary>Mcu:Recording:* settings.</summary>

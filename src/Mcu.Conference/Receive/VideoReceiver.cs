@@ -22,7 +22,9 @@ public sealed class VideoReceiver : IDisposable
     private readonly Lock _lock = new();
     private readonly JitterBuffer _jitter = new();
     private readonly FrameAssembler _assembler;
-    private readonly VideoDecoder _decoder;
+    private readonly VideoCodec _codec;
+    private readonly IVideoFrameDecoder _decoder;
+    private readonly (int Width, int Height) _maxSize;
     private readonly Channel<QueuedFrame> _decodeQueue;
     private readonly Task _decodeLoop;
     private VideoFrame? _latest;
@@ -30,11 +32,24 @@ public sealed class VideoReceiver : IDisposable
     private bool _keyframeWanted = true;
     private long _lastKeyframeRequestMs = long.MinValue / 2;
 
+    /// <summary>
+    /// Largest picture a participant may send (<c>Mcu:MaxInputWidth/Height</c>), for the whole
+    /// process: set once at start-up, read when a receiver is made.
+    /// </summary>
+    public static (int Width, int Height) MaxInputSize { get; set; } = (1920, 1080);
+
     public VideoReceiver(VideoCodec codec, int payloadType)
+        : this(codec, payloadType, MaxInputSize, new VideoDecoder(codec, MaxInputSize.Width, MaxInputSize.Height))
+    {
+    }
+
+    internal VideoReceiver(VideoCodec codec, int payloadType, (int Width, int Height) maxSize, IVideoFrameDecoder decoder)
     {
         PayloadType = payloadType;
+        _codec = codec;
+        _maxSize = maxSize;
         _assembler = codec == VideoCodec.H264 ? H264Depacketizer.CreateAssembler() : Vp8Depacketizer.CreateAssembler();
-        _decoder = new VideoDecoder(codec);
+        _decoder = decoder;
         _decodeQueue = Channel.CreateBounded<QueuedFrame>(new BoundedChannelOptions(MaxQueuedFrames)
         {
             SingleReader = true,
@@ -54,12 +69,31 @@ public sealed class VideoReceiver : IDisposable
 
     public long LastFrameAtMs => Volatile.Read(ref _lastFrameAtMs);
 
+    /// <summary>Keyframes refused because they declared (or decoded to) a picture over the size limit.</summary>
+    public long PicturesTooLarge => Volatile.Read(ref _picturesTooLarge);
+
+    /// <summary>Decodes that threw (a decoder bug): the frame is dropped, a keyframe asked for, the loop goes on.</summary>
+    public long DecodeFailures => Volatile.Read(ref _decodeFailures);
+
+    /// <summary>
+    /// Raised with the refused size when a picture over the limit arrives, at most once per
+    /// refused run (not per keyframe); on the receive loop or the decode worker. Keep it short.
+    /// </summary>
+    public event Action<int, int>? PictureTooLarge;
+
+    /// <summary>Raised on the decode worker when a decode threw.</summary>
+    public event Action<Exception>? DecodeFailed;
+
     /// <summary>Loss and reordering seen so far, for receiver reports.</summary>
     public JitterBuffer Jitter => _jitter;
 
     private long _framesDecoded;
     private long _keyframeRequests;
     private long _lastFrameAtMs = -1;
+    private long _picturesTooLarge;
+    private long _decodeFailures;
+    private bool _refusing;
+    private (int Width, int Height)? _announce;
 
     /// <summary>An RTP packet of this stream, on the transport's receive loop.</summary>
     public void OnRtp(ReadOnlySpan<byte> packet, in RtpPacket rtp, long nowMs)
@@ -70,6 +104,10 @@ public sealed class VideoReceiver : IDisposable
             _jitter.Insert(packet, rtp.SequenceNumber, nowMs);
             Drain(nowMs);
         }
+        if (_announce is not null)
+        {
+            AnnounceRefusal();
+        }
     }
 
     /// <summary>
@@ -78,6 +116,10 @@ public sealed class VideoReceiver : IDisposable
     /// </summary>
     public int Service(long nowMs, Span<ushort> nacks, out bool requestKeyframe)
     {
+        if (_announce is not null)
+        {
+            AnnounceRefusal();
+        }
         lock (_lock)
         {
             Drain(nowMs);
@@ -136,6 +178,14 @@ public sealed class VideoReceiver : IDisposable
 
     private void Enqueue(EncodedFrame frame, long nowMs)
     {
+        if (frame.IsKeyframe && DeclaresTooLarge(frame.Data, out int width, out int height))
+        {
+            // Refused before the decoder sees it: a 16000x16000 keyframe would cost ~400 MB and the
+            // room's video thread a scale of it. The deltas that follow need it, so wait for the next.
+            RefuseTooLarge(width, height);
+            WantKeyframe();
+            return;
+        }
         if (frame.IsKeyframe)
         {
             _waitingForKeyframe = false;
@@ -155,6 +205,60 @@ public sealed class VideoReceiver : IDisposable
         }
     }
 
+    /// <summary>
+    /// The size a keyframe declares, read before decoding: a VP8 keyframe carries it in its first
+    /// 10 bytes (RFC 6386 §9.1), an H.264 one in its SPS (H.264 §7.3.2.1.1).
+    /// </summary>
+    private bool DeclaresTooLarge(ReadOnlySpan<byte> frame, out int width, out int height)
+    {
+        width = height = 0;
+        if (_codec == VideoCodec.Vp8)
+        {
+            if (!Vp8FrameHeader.TryParse(frame, out var header) || !header.IsKeyframe)
+            {
+                return false;
+            }
+            width = header.Width;
+            height = header.Height;
+        }
+        else if (!H264SpsSize.TryReadFromAccessUnit(frame, out width, out height))
+        {
+            return false;
+        }
+        return IsTooLarge(width, height);
+    }
+
+    private bool IsTooLarge(int width, int height) => width > _maxSize.Width || height > _maxSize.Height;
+
+    /// <summary>Counts a refusal and drops the held picture, so the room shows the placeholder. Under <c>_lock</c>.</summary>
+    private void RefuseTooLarge(int width, int height)
+    {
+        Interlocked.Increment(ref _picturesTooLarge);
+        _latest?.Release();
+        _latest = null;
+        _lastFrameAtMs = -1;
+        if (!_refusing)
+        {
+            _refusing = true;
+            _announce = (width, height);
+        }
+    }
+
+    /// <summary>Raises <see cref="PictureTooLarge"/> outside <c>_lock</c> for a refusal made under it.</summary>
+    private void AnnounceRefusal()
+    {
+        (int Width, int Height)? announce;
+        lock (_lock)
+        {
+            announce = _announce;
+            _announce = null;
+        }
+        if (announce is { } size)
+        {
+            PictureTooLarge?.Invoke(size.Width, size.Height);
+        }
+    }
+
     private void WantKeyframe()
     {
         _waitingForKeyframe = true;
@@ -165,13 +269,21 @@ public sealed class VideoReceiver : IDisposable
     {
         await foreach (var item in _decodeQueue.Reader.ReadAllAsync())
         {
-            VideoFrame? picture;
-            string? error;
+            VideoFrame? picture = null;
+            string? error = null;
             try
             {
                 long started = System.Diagnostics.Stopwatch.GetTimestamp();
                 picture = _decoder.Decode(item.Buffer.AsSpan(0, item.Length), item.ReceivedMs * 1000, out error);
                 McuMetrics.DecodeMs.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+            catch (Exception e)
+            {
+                // A decoder that throws must not end this loop: the participant's video would freeze
+                // for good. Drop the frame and resume at a keyframe, as after a decode error.
+                Interlocked.Increment(ref _decodeFailures);
+                error = e.Message;
+                DecodeFailed?.Invoke(e);
             }
             finally
             {
@@ -179,19 +291,31 @@ public sealed class VideoReceiver : IDisposable
             }
             lock (_lock)
             {
-                if (picture is null)
+                if (picture is not null && IsTooLarge(picture.Width, picture.Height))
+                {
+                    // Behind the header check, should a stream change size without saying so first:
+                    // the decoder's own limit (max_pixels) stops the huge ones, this the odd shapes.
+                    RefuseTooLarge(picture.Width, picture.Height);
+                    picture.Release();
+                    WantKeyframe();
+                }
+                else if (picture is null)
                 {
                     if (error is not null)
                     {
                         WantKeyframe();
                     }
-                    continue;
                 }
-                _latest?.Release();
-                _latest = picture;
-                _framesDecoded++;
-                _lastFrameAtMs = item.ReceivedMs;
+                else
+                {
+                    _refusing = false;
+                    _latest?.Release();
+                    _latest = picture;
+                    _framesDecoded++;
+                    _lastFrameAtMs = item.ReceivedMs;
+                }
             }
+            AnnounceRefusal();
         }
     }
 

@@ -57,6 +57,8 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
             if (video.RemoteDirection is SdpDirection.SendRecv or SdpDirection.SendOnly && role is ParticipantRole.Participant or ParticipantRole.Screen)
             {
                 VideoIn = new VideoReceiver(codec, video.PayloadType);
+                VideoIn.PictureTooLarge += (width, height) => _room.OnPictureTooLarge(this, width, height);
+                VideoIn.DecodeFailed += e => _room.OnParticipantFailed(this, "video decode", e);
             }
             if (video.RemoteDirection is SdpDirection.SendRecv or SdpDirection.RecvOnly && role != ParticipantRole.Screen)
             {
@@ -159,9 +161,23 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
     {
         if (Connection is { } connection && IsConnected)
         {
-            _rtcp.Service(connection, nowMs);
+            try
+            {
+                _rtcp.Service(connection, nowMs);
+            }
+            catch (Exception e)
+            {
+                // The room's audio tick services everyone in turn: a throw here must not skip the
+                // others (nor their audio). Said once; the counter keeps the score.
+                if (Interlocked.Increment(ref _serviceFailures) == 1)
+                {
+                    _room.OnParticipantFailed(this, "RTCP timers", e);
+                }
+            }
         }
     }
+
+    private long _serviceFailures;
 
     internal void RequestKeyframeFromRoom() => _room.RequestKeyframe(this);
 
@@ -179,7 +195,10 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
         VideoPacketsSent: VideoOut?.PacketsSent ?? 0,
         AudioPacketsSent: AudioOut?.PacketsSent ?? 0,
         Retransmissions: VideoOut?.Retransmissions ?? 0,
-        RoundTripMs: _rtcp.RoundTripMs);
+        RoundTripMs: _rtcp.RoundTripMs,
+        RetransmissionsRefused: VideoOut?.RetransmissionsRefused ?? 0,
+        VideoPicturesTooLarge: VideoIn?.PicturesTooLarge ?? 0,
+        VideoDecodeFailures: VideoIn?.DecodeFailures ?? 0);
 
     public void Dispose()
     {

@@ -21,6 +21,7 @@ internal sealed class ParticipantRtcp
     private const uint WantedUplinkBps = 1_200_000;
     private const int MaxArrivals = 512;
     private const int FeedbackIntervalMs = 50;
+    private const int UnknownRttResendIntervalMs = 100;
 
     private readonly Participant _participant;
     private readonly NegotiatedMedia? _video;
@@ -39,6 +40,7 @@ internal sealed class ParticipantRtcp
     private long _lostReported;
     private uint _lastSrMiddle;      // middle 32 bits of the NTP time in their last SR
     private long _lastSrArrivalMs;
+    private volatile bool _rttMeasured;
 
     public ParticipantRtcp(Participant participant, NegotiatedMedia? video, NegotiatedMedia? audio)
     {
@@ -268,9 +270,10 @@ internal sealed class ParticipantRtcp
             if (rtt is >= 0 and < 5000)
             {
                 RoundTripMs = Math.Max(1, rtt);
+                _rttMeasured = true;
             }
         }
-        if (videoOut is not null && block.Ssrc == videoOut.Ssrc && _participant.Tiers.OnLossReport(block.FractionLost / 256.0))
+        if (videoOut is not null && block.Ssrc == videoOut.Ssrc && _participant.Tiers.OnLossReport(block.FractionLost / 256.0, block.ExtendedHighestSequence, nowMs))
         {
             _participant.RequestKeyframeFromRoom();
         }
@@ -283,11 +286,18 @@ internal sealed class ParticipantRtcp
         {
             return;
         }
+        // The sender's budget bounds the work: a NACK listing our whole history resends a
+        // quarter second's worth at most, and a packet again only after a round trip.
+        int minIntervalMs = _rttMeasured ? RoundTripMs : UnknownRttResendIntervalMs;
+        long refusedBefore = videoOut.RetransmissionsRefused;
+        int count = 0;
         foreach (ushort seq in nack.GetLostSequenceNumbers())
         {
-            NacksReceived++;
-            McuMetrics.NacksReceived.Add(1);
-            videoOut.Resend(connection, seq);
+            count++;
+            videoOut.Resend(connection, seq, minIntervalMs);
         }
+        NacksReceived += count;
+        McuMetrics.NacksReceived.Add(count);
+        McuMetrics.RetransmissionsRefused.Add(videoOut.RetransmissionsRefused - refusedBefore);
     }
 }

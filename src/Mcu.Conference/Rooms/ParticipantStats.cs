@@ -14,4 +14,7 @@ public sealed record ParticipantStats(
     long VideoPacketsSent,
     long AudioPacketsSent,
     long Retransmissions,
-    int RoundTripMs);
+    int RoundTripMs,
+    long RetransmissionsRefused = 0,
+    long VideoPicturesTooLarge = 0,
+    long VideoDecodeFailures = 0);

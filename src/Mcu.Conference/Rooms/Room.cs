@@ -324,6 +324,18 @@ public sealed partial class Room : IDisposable
 
     internal void RequestKeyframe(Participant participant) => _video.RequestKeyframe(participant, urgent: false);
 
+    /// <summary>A participant's picture is over the size limit: said in the log and as a participantUpdated event.</summary>
+    internal void OnPictureTooLarge(Participant participant, int width, int height)
+    {
+        McuMetrics.VideoInputRefused.Add(1);
+        Log.PictureTooLarge(_logger, Name, participant.Id, width, height);
+        Raise(new RoomEvent(RoomEventType.ParticipantUpdated, participant.Id, $"videoTooLarge:{width}x{height}"));
+    }
+
+    /// <summary>Something of one participant's threw (a decoder, their RTCP timers); the room goes on.</summary>
+    internal void OnParticipantFailed(Participant participant, string what, Exception exception) =>
+        Log.ParticipantFailed(_logger, Name, participant.Id, what, exception);
+
     internal void OnSpeakerChanged(string? speakerId) =>
         Raise(new RoomEvent(RoomEventType.SpeakerChanged, speakerId, null));
 

@@ -9,20 +9,39 @@ namespace Mcu.Media.Codecs;
 /// reported, not concealed, so that the caller can ask the sender for a keyframe.
 /// One thread at a time.
 /// </summary>
-public sealed class VideoDecoder : IDisposable
+public sealed class VideoDecoder : IVideoFrameDecoder
 {
     private readonly VideoDecoderHandle _handle;
     // Senders change resolution rarely: one pool for the current size, replaced on change.
     private VideoFramePool? _pool;
 
     public VideoDecoder(VideoCodec codec)
+        : this(codec, 0, 0)
     {
+    }
+
+    /// <summary>
+    /// A decoder that refuses pictures over <paramref name="maxWidth"/> x <paramref name="maxHeight"/>
+    /// (0: no limit) before it allocates them: FFmpeg checks the size a stream declares against the
+    /// limit's pixel count, and a picture that is wider or taller than the limit is an error.
+    /// </summary>
+    public VideoDecoder(VideoCodec codec, int maxWidth, int maxHeight)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxWidth);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxHeight);
         Codec = codec;
-        int result = MediaNative.VideoDecoderCreate((int)codec, out _handle);
+        MaxWidth = maxWidth;
+        MaxHeight = maxHeight;
+        int result = MediaNative.VideoDecoderCreateLimited((int)codec, maxWidth, maxHeight, out _handle);
         MediaCodecException.ThrowIfFailed(result, $"Creating the {codec} decoder");
     }
 
     public VideoCodec Codec { get; }
+
+    /// <summary>The largest picture decoded (0: no limit).</summary>
+    public int MaxWidth { get; }
+
+    public int MaxHeight { get; }
 
     /// <summary>
     /// Decodes one complete frame (a VP8 frame, or an H.264 access unit in Annex-B).
@@ -49,6 +68,11 @@ public sealed class VideoDecoder : IDisposable
         }
         if (result == 0)
         {
+            return null;
+        }
+        if (MaxWidth > 0 && (width > MaxWidth || height > MaxHeight))
+        {
+            error = $"picture {width}x{height} exceeds the limit {MaxWidth}x{MaxHeight}";
             return null;
         }
         if (width < 2 || height < 2)

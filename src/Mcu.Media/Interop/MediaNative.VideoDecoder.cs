@@ -19,6 +19,9 @@ internal static partial class MediaNative
     [LibraryImport(Library, EntryPoint = "mcu_video_decoder_create")]
     public static partial int VideoDecoderCreate(int codec, out VideoDecoderHandle decoder);
 
+    [LibraryImport(Library, EntryPoint = "mcu_video_decoder_create_limited")]
+    public static partial int VideoDecoderCreateLimited(int codec, int maxWidth, int maxHeight, out VideoDecoderHandle decoder);
+
     [LibraryImport(Library, EntryPoint = "mcu_video_decoder_destroy")]
     public static partial void VideoDecoderDestroy(nint decoder);
 

@@ -114,15 +114,35 @@ public sealed class DtlsSession : IDisposable
     public bool TryPollOutput(Span<byte> destination, out int length) =>
         _channel.TryDequeueOutput(destination, out length);
 
-    /// <summary>Sends close_notify if connected, then stops the handshake thread.</summary>
+    /// <summary>
+    /// Sends close_notify if connected and tells the handshake thread to end, then waits for it
+    /// at most <see cref="DisposeWait"/>. A thread still busy after that (inside BouncyCastle, or
+    /// in a slow StateChanged handler) ends by itself once it returns: it is a background thread
+    /// and the channel it reads is aborted. Stopping a server with hundreds of sessions therefore
+    /// never waits on any one of them.
+    /// </summary>
     public void Dispose()
+    {
+        if (Stop() is { } thread && thread != Thread.CurrentThread)
+        {
+            thread.Join(DisposeWait);
+        }
+    }
+
+    /// <summary>
+    /// Sends close_notify if connected and tells the handshake thread to end, without waiting
+    /// for it (<see cref="WaitForThreadExit"/> does). Whoever stops many sessions at once stops
+    /// them all first and then waits once, not once per session.
+    /// </summary>
+    /// <returns>The handshake thread, if it was started.</returns>
+    public Thread? Stop()
     {
         Thread? thread;
         lock (_lifecycleGate)
         {
             if (_disposed)
             {
-                return;
+                return null;
             }
 
             _disposed = true;
@@ -132,7 +152,7 @@ public sealed class DtlsSession : IDisposable
         if (thread is null)
         {
             SetState(DtlsState.Closed);
-            return;
+            return null;
         }
 
         try
@@ -146,10 +166,21 @@ public sealed class DtlsSession : IDisposable
         }
 
         _channel.Abort();
-        if (thread != Thread.CurrentThread)
+        return thread;
+    }
+
+    /// <summary>How long <see cref="Dispose"/> waits for the handshake thread.</summary>
+    internal static TimeSpan DisposeWait { get; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>True once the handshake thread has ended (or never started); for tests and shutdown.</summary>
+    public bool WaitForThreadExit(TimeSpan timeout)
+    {
+        Thread? thread;
+        lock (_lifecycleGate)
         {
-            thread.Join();
+            thread = _thread;
         }
+        return thread is null || thread.Join(timeout);
     }
 
     private void Run()

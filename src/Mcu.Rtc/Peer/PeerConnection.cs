@@ -17,8 +17,17 @@ public enum PeerInput
     /// <summary>Not for us, malformed, failed authentication, or arrived before keys.</summary>
     Dropped,
 
-    /// <summary>STUN or DTLS; any reply is waiting in <see cref="PeerConnection.TryPollTransmit"/>.</summary>
+    /// <summary>
+    /// An authenticated STUN check or response, or DTLS; any reply is waiting in
+    /// <see cref="PeerConnection.TryPollTransmit"/>. Only this says the sender's address is the peer's.
+    /// </summary>
     Control,
+
+    /// <summary>
+    /// A STUN request refused with an error (400, 401, 487): the error waits in
+    /// <see cref="PeerConnection.TryPollTransmit"/>, and nothing about the sender was learned.
+    /// </summary>
+    Refused,
 
     /// <summary>SRTP unprotected in place: the datagram's first <c>plainLength</c> bytes are RTP.</summary>
     Rtp,
@@ -49,7 +58,6 @@ public sealed class PeerConnection : IDisposable
     private const byte DtlsMin = 20, DtlsMax = 63;
     private const byte RtpMin = 128, RtpMax = 191;
     private const int MaxControlDatagram = 1500;
-    private const long SetupTimeoutMs = 30_000;
 
     private readonly PeerConnectionOptions _options;
     private readonly IceLiteAgent? _iceLite;
@@ -118,7 +126,7 @@ public sealed class PeerConnection : IDisposable
         byte first = datagram[0];
         if (first <= StunMax)
         {
-            return HandleStun(datagram, remote, nowMs) ? PeerInput.Control : PeerInput.Dropped;
+            return HandleStun(datagram, remote, nowMs);
         }
         if (first is >= DtlsMin and <= DtlsMax)
         {
@@ -165,9 +173,10 @@ public sealed class PeerConnection : IDisposable
     private void HandleTimeoutLocked(long nowMs)
     {
         _firstTimeoutMs ??= nowMs;
-        if (_state != PeerState.Connected && nowMs - _firstTimeoutMs >= SetupTimeoutMs)
+        long setupTimeoutMs = (long)_options.SetupTimeout.TotalMilliseconds;
+        if (_state != PeerState.Connected && nowMs - _firstTimeoutMs >= setupTimeoutMs)
         {
-            Fail(_iceLite is { IsConnected: false } ? "ICE did not complete within 30 s" : "DTLS did not complete within 30 s");
+            Fail($"{(_iceLite is { IsConnected: false } ? "ICE" : "DTLS")} did not complete within {setupTimeoutMs / 1000.0:0.#} s");
             return;
         }
         if (_iceLite is not null && _iceLite.IsConnected && _iceLite.IsConsentExpired(nowMs))
@@ -240,13 +249,25 @@ public sealed class PeerConnection : IDisposable
         }
     }
 
-    public void Close()
+    /// <summary>
+    /// Closes: close_notify goes out and the DTLS thread is told to end, without waiting for it
+    /// (it is a background thread reading an aborted channel, and whatever it still raises finds
+    /// the peer closed). A room closing with 25 participants, or a server stopping with hundreds,
+    /// so never waits on one stuck handshake after another.
+    /// </summary>
+    public void Close() => CloseWithoutWaiting();
+
+    /// <summary>
+    /// Closes without waiting for the DTLS thread, which is returned (if there is one) for the
+    /// caller to wait on: the transport stops every peer first and then waits once for all.
+    /// </summary>
+    internal Thread? CloseWithoutWaiting()
     {
         if (_state is not (PeerState.Closed or PeerState.Failed))
         {
             SetState(PeerState.Closed);
         }
-        _dtls.Dispose();
+        var thread = _dtls.Stop();
         lock (_iceLock)
         {
             // The agents hold keyed HMACs that another thread may be using right now.
@@ -254,21 +275,22 @@ public sealed class PeerConnection : IDisposable
             _iceLite?.Dispose();
             _iceControlling?.Dispose();
         }
+        return thread;
     }
 
     public void Dispose() => Close();
 
     private bool IsIceConnected => _iceLite?.IsConnected ?? _iceControlling!.IsConnected;
 
-    private bool HandleStun(ReadOnlySpan<byte> datagram, IPEndPoint remote, long nowMs)
+    private PeerInput HandleStun(ReadOnlySpan<byte> datagram, IPEndPoint remote, long nowMs)
     {
         lock (_iceLock)
         {
-            return !_iceDisposed && HandleStunLocked(datagram, remote, nowMs);
+            return _iceDisposed ? PeerInput.Dropped : HandleStunLocked(datagram, remote, nowMs);
         }
     }
 
-    private bool HandleStunLocked(ReadOnlySpan<byte> datagram, IPEndPoint remote, long nowMs)
+    private PeerInput HandleStunLocked(ReadOnlySpan<byte> datagram, IPEndPoint remote, long nowMs)
     {
         if (_iceLite is not null)
         {
@@ -283,7 +305,14 @@ public sealed class PeerConnection : IDisposable
                 SetState(PeerState.Connecting);
                 StartDtlsOnce();
             }
-            return result is not (IceInputResult.Dropped or IceInputResult.BadRequest);
+            // RFC 8445 §7.3: only a check that passed MESSAGE-INTEGRITY speaks for the peer; an error
+            // answer (a 401 to a guessed ufrag) goes back to the sender but must not make it the peer.
+            return result switch
+            {
+                IceInputResult.Responded or IceInputResult.Nominated => PeerInput.Control,
+                IceInputResult.Dropped => PeerInput.Dropped,
+                _ => PeerInput.Refused,
+            };
         }
         bool wasConnected = _iceControlling!.IsConnected;
         _iceControlling.HandleStun(datagram, remote, nowMs);
@@ -291,7 +320,7 @@ public sealed class PeerConnection : IDisposable
         {
             StartDtlsOnce();
         }
-        return true;
+        return PeerInput.Control;
     }
 
     private void StartDtlsOnce()

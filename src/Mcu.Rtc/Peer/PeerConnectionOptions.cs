@@ -28,6 +28,9 @@ public sealed class PeerConnectionOptions
     /// <summary>Our DTLS role, from a=setup (passive answerer = DTLS server).</summary>
     public required DtlsRole DtlsRole { get; init; }
 
+    /// <summary>ICE and DTLS must both complete within this long of the first timeout call, or the peer fails.</summary>
+    public TimeSpan SetupTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Client role only: the server's candidate to send checks to.</summary>
     public IPEndPoint? RemoteCandidate { get; init; }
 }

@@ -18,4 +18,7 @@ internal static partial class Log
 
     [LoggerMessage(5, LogLevel.Debug, "UDP send to {EndPoint} failed: {Error}")]
     public static partial void SendFailed(ILogger logger, string endPoint, System.Net.Sockets.SocketError error);
+
+    [LoggerMessage(6, LogLevel.Error, "Peer {Ufrag}: its timer threw; the other connections go on")]
+    public static partial void TimerFailed(ILogger logger, string ufrag, Exception exception);
 }

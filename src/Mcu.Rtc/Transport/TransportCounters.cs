@@ -8,6 +8,7 @@ public sealed class TransportCounters
     internal long _droppedByPeer;
     internal long _sent;
     internal long _sendErrors;
+    internal long _refusedChecks;
 
     public long Received => Volatile.Read(ref _received);
 
@@ -16,6 +17,9 @@ public sealed class TransportCounters
 
     /// <summary>Datagrams a known peer refused: malformed, failed authentication, replayed, before keys.</summary>
     public long DroppedByPeer => Volatile.Read(ref _droppedByPeer);
+
+    /// <summary>STUN checks answered with an error (bad MESSAGE-INTEGRITY and the like); they teach the transport nothing.</summary>
+    public long RefusedChecks => Volatile.Read(ref _refusedChecks);
 
     public long Sent => Volatile.Read(ref _sent);
 

@@ -22,6 +22,9 @@ public sealed class UdpTransport : IDisposable
     private const int MaxDatagram = 2048;
     private static readonly TimeSpan TimerPeriod = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>How long <see cref="Dispose"/> waits, in all, for the connections' DTLS threads.</summary>
+    internal static readonly TimeSpan StopWait = TimeSpan.FromSeconds(1);
+
     private readonly Socket _socket;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -75,9 +78,18 @@ public sealed class UdpTransport : IDisposable
     /// <summary>Closes and forgets a connection. Safe to call twice.</summary>
     public void Remove(RtcConnection connection)
     {
+        if (Forget(connection))
+        {
+            connection.Peer.Close();
+        }
+    }
+
+    /// <summary>Takes a connection out of the routing tables; false if it was gone already.</summary>
+    private bool Forget(RtcConnection connection)
+    {
         if (!_byUfrag.TryRemove(new KeyValuePair<string, RtcConnection>(connection.Peer.LocalUfrag, connection)))
         {
-            return;
+            return false;
         }
         lock (connection.Addresses)
         {
@@ -87,7 +99,7 @@ public sealed class UdpTransport : IDisposable
             }
             connection.Addresses.Clear();
         }
-        connection.Peer.Close();
+        return true;
     }
 
     /// <summary>Sends bytes as they are, unprotected: only tests use it, to play a misbehaving peer.</summary>
@@ -114,12 +126,36 @@ public sealed class UdpTransport : IDisposable
         }
     }
 
+    /// <summary>
+    /// Stops: every connection is closed (close_notify goes out), then the DTLS threads get
+    /// <see cref="StopWait"/> in all to end, however many there are; a thread stuck past that
+    /// is a background thread and does not hold the process.
+    /// </summary>
     public void Dispose()
     {
         _stop.Cancel();
+        var threads = new List<Thread>();
         foreach (var connection in _byUfrag.Values)
         {
-            Remove(connection);
+            try
+            {
+                if (Forget(connection) && connection.Peer.CloseWithoutWaiting() is { } thread)
+                {
+                    threads.Add(thread);
+                }
+            }
+            catch (Exception e)
+            {
+                Log.HandlerFailed(_logger, e);
+            }
+        }
+        long deadline = Environment.TickCount64 + (long)StopWait.TotalMilliseconds;
+        foreach (var thread in threads)
+        {
+            if (!thread.Join(TimeSpan.FromMilliseconds(Math.Max(0, deadline - Environment.TickCount64))))
+            {
+                break;
+            }
         }
         _socket.Dispose();
         try
@@ -213,6 +249,11 @@ public sealed class UdpTransport : IDisposable
             case PeerInput.Control:
                 Flush(connection);
                 break;
+            case PeerInput.Refused:
+                // The error answer goes out; the sender's address stays unknown.
+                Interlocked.Increment(ref Counters._refusedChecks);
+                Flush(connection);
+                break;
             default:
                 Interlocked.Increment(ref Counters._droppedByPeer);
                 break;
@@ -255,8 +296,17 @@ public sealed class UdpTransport : IDisposable
                 long now = Now;
                 foreach (var connection in _byUfrag.Values)
                 {
-                    connection.Peer.HandleTimeout(now);
-                    Flush(connection);
+                    try
+                    {
+                        connection.Peer.HandleTimeout(now);
+                        Flush(connection);
+                    }
+                    catch (Exception e)
+                    {
+                        // One connection's failure (a handler that throws on its timeout) must not
+                        // stop the timers of every other one: set-up timeouts, consent, checks.
+                        Log.TimerFailed(_logger, connection.Peer.LocalUfrag, e);
+                    }
                 }
             }
         }

@@ -42,7 +42,17 @@ public sealed class EchoSession : IRtcConnectionHandler
     private long _packetsEchoed;
     private long _keyframeRequests;
 
-    public void OnStateChanged(RtcConnection connection, PeerState state) => State = state;
+    /// <summary>Raised once when the connection fails, times out or closes.</summary>
+    public event Action? Ended;
+
+    public void OnStateChanged(RtcConnection connection, PeerState state)
+    {
+        State = state;
+        if (state is PeerState.Failed or PeerState.Closed)
+        {
+            Interlocked.Exchange(ref Ended, null)?.Invoke();
+        }
+    }
 
     public void OnRtp(RtcConnection connection, Span<byte> packet)
     {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
+using Mcu.Conference.Receive;
 using Mcu.Rtc.Dtls;
 using Mcu.Rtc.Ice;
 using Mcu.Rtc.Peer;
@@ -19,10 +20,22 @@ public sealed class RtcHost : IDisposable
 {
     private readonly DtlsCertificate _certificate = DtlsCertificate.Generate();
     private readonly IReadOnlyList<IPEndPoint> _candidates;
+    private readonly TimeSpan _connectTimeout;
 
     public RtcHost(IOptions<McuOptions> options, ILogger<UdpTransport> logger)
     {
         var o = options.Value;
+        if (o.MaxInputWidth < 16 || o.MaxInputHeight < 16)
+        {
+            throw new ArgumentException($"Mcu:MaxInputWidth and Mcu:MaxInputHeight must be at least 16 (are {o.MaxInputWidth}x{o.MaxInputHeight}).");
+        }
+        if (o.ConnectTimeoutSeconds < 1)
+        {
+            throw new ArgumentException($"Mcu:ConnectTimeoutSeconds must be at least 1 (is {o.ConnectTimeoutSeconds}).");
+        }
+        _connectTimeout = TimeSpan.FromSeconds(o.ConnectTimeoutSeconds);
+        // Process-wide, like the socket: every room's receivers read it when they are made.
+        VideoReceiver.MaxInputSize = (o.MaxInputWidth, o.MaxInputHeight);
         var bind = new IPEndPoint(IPAddress.Parse(o.UdpBind), o.UdpPort);
         Transport = new UdpTransport(bind, TimeProvider.System, logger);
         _candidates = CandidateAddresses(o, Transport.LocalEndPoint);
@@ -64,6 +77,7 @@ public sealed class RtcHost : IDisposable
             RemoteFingerprint = answer.RemoteFingerprint.Value,
             // We answer passive unless the offer insists on being passive itself.
             DtlsRole = answer.RemoteSetup == SdpSetup.Passive ? DtlsRole.Client : DtlsRole.Server,
+            SetupTimeout = _connectTimeout,
         });
         var handler = createHandler(answer, streams);
         return (Transport.Add(peer, handler), answer);

@@ -175,4 +175,29 @@ public class DtlsSessionTests
         Assert.Equal(DtlsState.Closed, session.State);
         Assert.Throws<ObjectDisposedException>(session.Start);
     }
+
+    [Fact]
+    public void Dispose_DoesNotWaitForEver_ForAHandshakeThreadThatIsStuck()
+    {
+        using var release = new ManualResetEventSlim(false);
+        var server = new DtlsSession(DtlsRole.Server, DtlsCertificate.Generate(), "AA", () => { });
+        // A listener that blocks the handshake thread on its last transition (as a stuck BC call would).
+        server.StateChanged += state =>
+        {
+            if (state == DtlsState.Closed)
+            {
+                release.Wait(TimeSpan.FromSeconds(30));
+            }
+        };
+        server.Start();
+
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        server.Dispose();
+        stopwatch.Stop();
+
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(2), $"Dispose took {stopwatch.Elapsed}");
+        Assert.False(server.WaitForThreadExit(TimeSpan.Zero));
+        release.Set();
+        Assert.True(server.WaitForThreadExit(TimeSpan.FromSeconds(5)));
+    }
 }
