@@ -10,54 +10,39 @@ public static class BearerAuth
 {
     /// <summary>Only the admin key.</summary>
     public static TBuilder RequireAdmin<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (context, next) =>
-        {
-            var caller = Caller.From(context.HttpContext);
-            if (!caller.IsAuthenticated)
-            {
-                return Unauthorized(context.HttpContext, caller);
-            }
-            return caller.IsAdmin ? await next(context) : Forbidden(context.HttpContext, "This needs the admin key.");
-        });
+        builder.Require(openToPublicReads: false, (caller, _) => caller.IsAdmin ? null : "This needs the admin key.");
 
     /// <summary>The admin key, or a token for the route's <c>{room}</c> that allows <paramref name="role"/>.</summary>
     public static TBuilder RequireRoomToken<TBuilder>(this TBuilder builder, ParticipantRole role) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (context, next) =>
-        {
-            var caller = Caller.From(context.HttpContext);
-            if (!caller.IsAuthenticated)
-            {
-                return Unauthorized(context.HttpContext, caller);
-            }
-            string room = context.HttpContext.GetRouteValue("room") as string ?? "";
-            return caller.MayJoin(room, role)
-                ? await next(context)
-                : Forbidden(context.HttpContext, caller.Token!.Room != room
-                    ? "This token is for another room."
-                    : "This token is for viewing (WHEP) only.");
-        });
+        builder.Require(openToPublicReads: false, (caller, room) =>
+            caller.MayJoin(room, role) ? null
+            : caller.Token!.Room != room ? "This token is for another room."
+            : "This token is for viewing (WHEP) only.");
 
     /// <summary>The admin key or any token for the route's <c>{room}</c> (leaving a session).</summary>
     public static TBuilder RequireAnyRoomToken<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (context, next) =>
-        {
-            var caller = Caller.From(context.HttpContext);
-            if (!caller.IsAuthenticated)
-            {
-                return Unauthorized(context.HttpContext, caller);
-            }
-            string room = context.HttpContext.GetRouteValue("room") as string ?? "";
-            return caller.MayAct(room) ? await next(context) : Forbidden(context.HttpContext, "This token is for another room.");
-        });
+        builder.Require(openToPublicReads: false, OnlyThisRoom);
 
     /// <summary>
     /// Reads about the route's <c>{room}</c> (details, participants, stats, events): the admin
     /// key or any token of that room, viewer included; anyone when <c>Mcu:PublicReads</c> is on.
     /// </summary>
     public static TBuilder RequireRoomReader<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.Require(openToPublicReads: true, OnlyThisRoom);
+
+    /// <summary>Reads across rooms (the room list): the admin key; anyone when <c>Mcu:PublicReads</c> is on.</summary>
+    public static TBuilder RequireAdminReader<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.Require(openToPublicReads: true, (caller, _) => caller.IsAdmin ? null : "Listing rooms needs the admin key.");
+
+    /// <summary>
+    /// 401 without a valid credential; 403 with the reason <paramref name="refusal"/> gives for a valid
+    /// one (null: allowed), given the route's <c>{room}</c>.
+    /// </summary>
+    private static TBuilder Require<TBuilder>(this TBuilder builder, bool openToPublicReads, Func<Caller, string, string?> refusal)
+        where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilter(async (context, next) =>
         {
-            if (PublicReads(context.HttpContext))
+            if (openToPublicReads && PublicReads(context.HttpContext))
             {
                 return await next(context);
             }
@@ -67,24 +52,10 @@ public static class BearerAuth
                 return Unauthorized(context.HttpContext, caller);
             }
             string room = context.HttpContext.GetRouteValue("room") as string ?? "";
-            return caller.MayAct(room) ? await next(context) : Forbidden(context.HttpContext, "This token is for another room.");
+            return refusal(caller, room) is { } reason ? Forbidden(context.HttpContext, reason) : await next(context);
         });
 
-    /// <summary>Reads across rooms (the room list): the admin key; anyone when <c>Mcu:PublicReads</c> is on.</summary>
-    public static TBuilder RequireAdminReader<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (context, next) =>
-        {
-            if (PublicReads(context.HttpContext))
-            {
-                return await next(context);
-            }
-            var caller = Caller.From(context.HttpContext);
-            if (!caller.IsAuthenticated)
-            {
-                return Unauthorized(context.HttpContext, caller);
-            }
-            return caller.IsAdmin ? await next(context) : Forbidden(context.HttpContext, "Listing rooms needs the admin key.");
-        });
+    private static string? OnlyThisRoom(Caller caller, string room) => caller.MayAct(room) ? null : "This token is for another room.";
 
     private static bool PublicReads(HttpContext context) =>
         context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<McuOptions>>().Value.PublicReads;
