@@ -8,6 +8,9 @@ dotnet build -c Release Mcu.sln -nologo -v q
 log=$(mktemp)
 status=0
 dotnet test Mcu.sln -c Release --no-build -nologo -m:1 2>&1 | tee "$log" || status=$?
+# Every fuzz target under AFL++ for a few seconds, so the harness cannot rot: fails on a crash.
+fuzz_status=0
+scripts/fuzz.sh --all 5 || fuzz_status=$?
 # One closing line for every assembly together.
 # A test host that crashed ("Test Run Aborted") fails the run even if the tests it ran passed.
 aborted=$(grep -c "Test Run Aborted" "$log" || true)
@@ -15,6 +18,10 @@ awk -v aborted="$aborted" '/^(Passed|Failed)!/ { for (i = 1; i <= NF; i++) { if 
      END { gsub(",", "", f); printf "%d passed, %d failed, %d skipped\n", p, f + aborted, s }' "$log"
 rm -f "$log"
 if [ "$aborted" != 0 ] && [ "$status" = 0 ]; then
+  status=1
+fi
+if [ "$fuzz_status" != 0 ] && [ "$status" = 0 ]; then
+  echo "fuzzing found a crash or could not run (see above)"
   status=1
 fi
 exit $status
