@@ -3,7 +3,7 @@
 #   scripts/fuzz.sh TARGET SECONDS    fuzz one target (see --list) from its seed corpus
 #   scripts/fuzz.sh --all SECONDS     every target in turn, SECONDS each (CI: a few seconds)
 #   scripts/fuzz.sh --list            the targets
-# Builds tests/Mcu.Fuzz, copies it to $FUZZ_DIR/bin and instruments the Mcu assemblies there
+# Builds tests/Mcu.Fuzz, copies it to $FUZZ_DIR/bin (default tests/Mcu.Fuzz/bin/afl) and instruments the Mcu assemblies there
 # (plus BouncyCastle's TLS namespace, for the dtls target); the normal build stays as it is.
 # Each run starts afresh in $FUZZ_DIR/findings/TARGET (AFL's queue, crashes, hangs).
 # Prints one line per target: executions, executions per second, corpus size, edges, crashes, hangs.
