@@ -4,7 +4,7 @@
 # .NET 10 container images), whose package names agree for everything but the browser.
 #   scripts/install-deps.sh server    build + run the server (FFmpeg dev headers, CMake, the tools)
 #   scripts/install-deps.sh runtime   run a published server only (FFmpeg's libraries and tools, fonts, curl)
-#   scripts/install-deps.sh test      server, plus what the tests drive (Chromium, Firefox, Node, PostgreSQL)
+#   scripts/install-deps.sh test      server, plus what the tests drive (Chromium, Firefox, Node, PostgreSQL, AFL++)
 set -euo pipefail
 mode=${1:-server}
 . /etc/os-release
@@ -17,7 +17,7 @@ case "$mode" in
   runtime) want=("${runtime[@]}" curl); recommends=no ;;  # curl: the container's HEALTHCHECK
   server) want=("${build[@]}" "${runtime[@]}") ;;
   test)
-    want=("${build[@]}" "${runtime[@]}" postgresql)
+    want=("${build[@]}" "${runtime[@]}" postgresql afl++)  # afl++: scripts/fuzz.sh
     if [ "$ID" = ubuntu ]; then
       # Ubuntu ships Chromium as a snap only, which Playwright cannot drive here.
       echo "install-deps: the browser tests need Debian's chromium package (Debian 12 or 13); on $PRETTY_NAME only 'server' and 'runtime' are supported" >&2

@@ -1,14 +1,18 @@
 using Mcu.Fuzz;
 using SharpFuzz;
 
-// Fuzz one target with libFuzzer (through SharpFuzz's libfuzzer-dotnet driver) or AFL:
-//   dotnet build -c Release tests/Mcu.Fuzz && sharpfuzz tests/Mcu.Fuzz/bin/Release/net10.0/Mcu.Rtc.dll
-//   libfuzzer-dotnet --target_path=tests/Mcu.Fuzz/bin/Release/net10.0/Mcu.Fuzz stun        (libFuzzer)
-//   afl-fuzz -i corpus -o findings -- dotnet tests/Mcu.Fuzz/bin/Release/net10.0/Mcu.Fuzz.dll stun --afl
-// Without a fuzzer: `Mcu.Fuzz smoke [N]` runs every target over N random and mutated inputs.
-if (args.Length == 0 || (args[0] != "smoke" && !FuzzTargets.All.ContainsKey(args[0])))
+// One fuzz target per parser (FuzzTargets.All). scripts/fuzz.sh TARGET SECONDS instruments the
+// Mcu assemblies with SharpFuzz and runs AFL++ on corpus/TARGET; by hand:
+//   afl-fuzz -i corpus/stun -o findings -- dotnet <instrumented>/Mcu.Fuzz.dll stun --afl
+// Other modes:
+//   Mcu.Fuzz TARGET --replay FILE|DIR...   run inputs once (crashes and hangs found), exit 1 on a bug
+//   Mcu.Fuzz smoke [N]                      every target over N random and mutated inputs, no fuzzer
+//   Mcu.Fuzz make-seeds DIR                 write the generated seeds (see SeedWriter)
+//   Mcu.Fuzz TARGET                         libFuzzer, through SharpFuzz's libfuzzer-dotnet driver
+string usage = $"usage: Mcu.Fuzz <{string.Join("|", FuzzTargets.All.Keys)}> [--afl | --replay PATH...] | smoke [N] | make-seeds DIR";
+if (args.Length == 0)
 {
-    Console.Error.WriteLine($"usage: Mcu.Fuzz <{string.Join("|", FuzzTargets.All.Keys)}> [--afl] | smoke [N]");
+    Console.Error.WriteLine(usage);
     return 2;
 }
 if (args[0] == "smoke")
@@ -20,18 +24,31 @@ if (args[0] == "smoke")
     }
     return 0;
 }
-var target = FuzzTargets.All[args[0]];
-if (args.Contains("--afl"))
+if (args[0] == "make-seeds" && args.Length == 2)
 {
+    SeedWriter.Write(args[1]);
+    return 0;
+}
+if (!FuzzTargets.All.TryGetValue(args[0], out var target))
+{
+    Console.Error.WriteLine(usage);
+    return 2;
+}
+if (args.Length > 1 && args[1] == "--afl")
+{
+    // A child process runs the inputs: a hang or a stack overflow there is a finding for AFL,
+    // and the parent starts a new child instead of the whole fuzzer stopping.
     Fuzzer.OutOfProcess.Run(stream =>
     {
         using var memory = new MemoryStream();
         stream.CopyTo(memory);
         target(memory.ToArray());
     });
+    return 0;
 }
-else
+if (args.Length > 1 && args[1] == "--replay")
 {
-    Fuzzer.LibFuzzer.Run(span => target(span.ToArray()));
+    return Replay.Run(args[0], target, args[2..]);
 }
+Fuzzer.LibFuzzer.Run(span => target(span.ToArray()));
 return 0;

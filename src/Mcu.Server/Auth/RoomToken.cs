@@ -27,6 +27,8 @@ public sealed record RoomToken(string Room, ParticipantRole Role, DateTimeOffset
 public sealed class RoomTokenIssuer
 {
     private const string KeyPurpose = "mcu room tokens v1";
+    private static readonly long MinUnixSeconds = DateTimeOffset.MinValue.ToUnixTimeSeconds();
+    private static readonly long MaxUnixSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
     private readonly byte[] _key;
     private readonly TimeProvider _time;
 
@@ -71,6 +73,11 @@ public sealed class RoomTokenIssuer
             return false;
         }
         if (claims is null || claims.Room is null || claims.Role is not ("participant" or "viewer") || string.IsNullOrEmpty(claims.Nonce))
+        {
+            return false;
+        }
+        // An exp outside DateTimeOffset's years 1-9999 is refused, not thrown on (found by fuzzing).
+        if (claims.Expires < MinUnixSeconds || claims.Expires > MaxUnixSeconds)
         {
             return false;
         }
