@@ -59,7 +59,7 @@ $sudo ln -sf /usr/share/dotnet/dotnet "$root/usr/bin/dotnet"
 $sudo rm -rf "$root/src"
 $sudo mkdir -p "$root/src"
 tar -C "$repo" --exclude=./.git --exclude='*/bin' --exclude='*/obj' --exclude=./native/build \
-  --exclude=./recordings --exclude='*/TestResults' -cf - . | $sudo tar -C "$root/src" -xf -
+  --exclude=./recordings --exclude='*/TestResults' --exclude='*/node_modules' -cf - . | $sudo tar -C "$root/src" -xf -
 
 $sudo chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
   DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 \

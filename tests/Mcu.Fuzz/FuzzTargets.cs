@@ -21,6 +21,7 @@ public static class FuzzTargets
         ["vp8"] = MediaTargets.Vp8,
         ["h264"] = MediaTargets.H264,
         ["opus"] = MediaTargets.Opus,
+        ["picture-size"] = MediaTargets.PictureSize,
         ["jitter"] = MediaTargets.JitterToFrames,
         ["dtls"] = DtlsTarget.Run,
         ["layout"] = TextTargets.Layout,

@@ -73,6 +73,14 @@ internal static class SeedWriter
             Save(root, "srtp", $"rtp-protected-{profile}.bin", [profile, .. Protect(profile, rtp, rtcp: false)]);
             Save(root, "srtp", $"rtcp-protected-{profile}.bin", [(byte)(2 | profile), .. Protect(profile, rtcp[0].Packet, rtcp: true)]);
         }
+        // Picture sizes: first byte 0 an SPS NAL, 1 an Annex B access unit, 2 a VP8 frame.
+        var h264Keyframe = Keyframe(VideoCodec.H264);
+        Save(root, "picture-size", "h264-access-unit.bin", [1, .. h264Keyframe]);
+        if (FirstSps(h264Keyframe) is { } sps)
+        {
+            Save(root, "picture-size", "h264-sps.bin", [0, .. sps]);
+        }
+        Save(root, "picture-size", "vp8-keyframe.bin", [2, .. Keyframe(VideoCodec.Vp8)[..Math.Min(64, Keyframe(VideoCodec.Vp8).Length)]]);
         Save(root, "dtls", "client-hello.bin", DtlsClientHello());
         // Room tokens: first byte even = the bearer value as sent, odd = claims the target signs.
         Save(root, "room-token", "issued.bin", [0, .. Encoding.UTF8.GetBytes(Targets.TextTargets.IssueSample())]);
@@ -116,6 +124,36 @@ internal static class SeedWriter
         }
         frame.Release();
         return payloads;
+    }
+
+    /// <summary>One keyframe of the tiny picture, as the encoder gives it (H.264: Annex B).</summary>
+    private static byte[] Keyframe(VideoCodec codec)
+    {
+        using var encoder = new VideoEncoder(codec, Width, Height, 30, 200);
+        var frame = VideoFrame.Create(Width, Height);
+        frame.Fill(90, 100, 150);
+        byte[] keyframe = [];
+        encoder.Encode(frame, forceKeyframe: true, (data, _, _) => keyframe = data.ToArray());
+        frame.Release();
+        return keyframe;
+    }
+
+    /// <summary>The first SPS NAL unit (header byte included) of an Annex B access unit.</summary>
+    private static byte[]? FirstSps(byte[] annexB)
+    {
+        for (int i = 0; i + 4 < annexB.Length; i++)
+        {
+            if (annexB[i] == 0 && annexB[i + 1] == 0 && annexB[i + 2] == 1 && (annexB[i + 3] & 0x1F) == 7)
+            {
+                int end = i + 3;
+                while (end + 3 <= annexB.Length && !(annexB[end] == 0 && annexB[end + 1] == 0 && annexB[end + 2] <= 1))
+                {
+                    end++;
+                }
+                return annexB[(i + 3)..Math.Min(end, annexB.Length)];
+            }
+        }
+        return null;
     }
 
     /// <summary>The record format of <c>MediaTargets.Depacketize</c>; 7 bits of timestamp are enough to tell frames apart.</summary>

@@ -17,6 +17,44 @@ internal static class MediaTargets
 
     public static void H264(byte[] data) => Depacketize(H264Depacketizer.CreateAssembler(MaxFrameSize), data);
 
+    /// <summary>
+    /// The picture sizes read before decoding, to refuse oversize input: an H.264 SPS (exp-Golomb,
+    /// emulation prevention, cropping) or an Annex B access unit (first byte even), and a VP8
+    /// frame header (the first byte picks, modulo 3). An accepted H.264 size must be positive.
+    /// </summary>
+    public static void PictureSize(byte[] data)
+    {
+        if (data.Length == 0)
+        {
+            return;
+        }
+        var input = data.AsSpan(1);
+        int width, height;
+        bool read;
+        switch (data[0] % 3)
+        {
+            case 0:
+                read = H264SpsSize.TryRead(input, out width, out height);
+                break;
+            case 1:
+                read = H264SpsSize.TryReadFromAccessUnit(input, out width, out height);
+                break;
+            default:
+                // VP8's 14-bit sizes cannot overflow; a zero size is the decoder's to refuse.
+                read = false;
+                width = height = 0;
+                if (Vp8FrameHeader.TryParse(input, out var header) && header.Width > 16383)
+                {
+                    throw new FuzzInvariantException($"a VP8 width of {header.Width}");
+                }
+                break;
+        }
+        if (read && (width <= 0 || height <= 0))
+        {
+            throw new FuzzInvariantException($"accepted a picture size of {width}x{height}");
+        }
+    }
+
     /// <summary>RFC 7587: the payload is one Opus packet; what we accept must have a sane duration.</summary>
     public static void Opus(byte[] data)
     {
