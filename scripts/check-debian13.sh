@@ -73,7 +73,9 @@ $sudo chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/
     for p in '"${projects[*]}"'; do
       dotnet build -c Release "$p" -nologo -v q
     done
+    status=0
     for p in '"${projects[*]}"'; do
-      dotnet test "$p" -c Release --no-build -nologo
-    done'
+      dotnet test "$p" -c Release --no-build -nologo || status=1
+    done
+    exit $status'
 echo "Debian 13: native shim built, tests passed"

@@ -17,7 +17,7 @@ var options = BenchOptions.Parse(args);
 if (options.FindMax)
 {
     int best = 0;
-    for (int n = options.Participants; n <= 32; n += 2)
+    for (int n = options.Participants; n <= 100; n += 2)
     {
         var result = await Bench.Run(options with { Participants = n });
         if (result.MinFps < 25)
@@ -65,6 +65,11 @@ internal static class Bench
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminKey);
         await WaitHealthy(http, server);
+        // A room made for the count (a room a join makes holds the default 25).
+        using (var created = await http.PostAsJsonAsync("/api/rooms", new { name = "bench", maxParticipants = Math.Max(25, options.Participants) }))
+        {
+            created.EnsureSuccessStatusCode();
+        }
 
         var bots = new List<ParticipantBot>();
         try

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Mcu.Rtc.Packetization;
 
 namespace Mcu.Conference.Send;
@@ -16,13 +15,19 @@ internal sealed class FramePacer
     private const int MaxPackets = 256;
 
     private readonly int _maxPayload;
+    private readonly TimeProvider _time;
+    private readonly Action _waitOneMs;
     private readonly byte[] _packets;
     private readonly int[] _lengths = new int[MaxPackets];
     private readonly bool[] _markers = new bool[MaxPackets];
 
-    public FramePacer(int maxPayload)
+    /// <param name="time">The clock bursts are timed by; tests pass one that <paramref name="waitOneMs"/> moves.</param>
+    /// <param name="waitOneMs">Waits about a millisecond (default: <c>Thread.Sleep(1)</c>, the finest sleep the OS gives).</param>
+    public FramePacer(int maxPayload, TimeProvider? time = null, Action? waitOneMs = null)
     {
         _maxPayload = maxPayload;
+        _time = time ?? TimeProvider.System;
+        _waitOneMs = waitOneMs ?? (() => Thread.Sleep(1));
         _packets = new byte[MaxPackets * maxPayload];
     }
 
@@ -46,13 +51,13 @@ internal sealed class FramePacer
         {
             PacedFrames++;
         }
-        long start = Stopwatch.GetTimestamp();
+        long start = _time.GetTimestamp();
         for (int first = 0, round = 0; first < count; first += burst, round++)
         {
-            // Round r leaves r ms after the first; Sleep(1) is the finest sleep the OS gives.
-            while (round > 0 && Stopwatch.GetElapsedTime(start).TotalMilliseconds < round)
+            // Round r leaves r ms after the first.
+            while (round > 0 && _time.GetElapsedTime(start).TotalMilliseconds < round)
             {
-                Thread.Sleep(1);
+                _waitOneMs();
             }
             int end = Math.Min(count, first + burst);
             for (int s = 0; s < subscribers; s++)
