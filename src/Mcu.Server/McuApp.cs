@@ -59,6 +59,7 @@ public static class McuApp
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapEchoEndpoints();
         app.MapWhipEndpoints();
+        app.MapWhipSessionEndpoints();
         app.MapRoomStatsEndpoints();
         app.MapMcuApi();
         app.MapRecording();

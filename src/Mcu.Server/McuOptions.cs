@@ -67,6 +67,19 @@ public sealed class McuOptions
 
     /// <summary>A connection that has not finished ICE and DTLS this long after its offer is failed and removed.</summary>
     public int ConnectTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>STUN/TURN servers offered to WHIP/WHEP clients as <c>Link</c> headers (RFC 9725 §4.6); default none.</summary>
+    public List<IceServerOptions> IceServers { get; set; } = [];
+}
+
+/// <summary>Mcu:IceServers:N:* — one STUN or TURN server for clients (e.g. <c>turn:turn.example.net?transport=udp</c>).</summary>
+public sealed class IceServerOptions
+{
+    public string Url { get; set; } = "";
+
+    public string? Username { get; set; }
+
+    public string? Credential { get; set; }
 }
 
 /// <summary>Mcu:Recording:* settings.</summary>

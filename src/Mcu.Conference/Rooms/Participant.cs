@@ -38,6 +38,7 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
         DisplayName = displayName;
         Role = role;
         Cname = cname;
+        RemoteIceUfrag = answer.RemoteIceUfrag;
         Tiers = new TierSelector(tier, ceiling);
         if (answer.Audio is { } audio)
         {
@@ -80,6 +81,9 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
     public string Cname { get; }
 
     public DateTimeOffset JoinedAt { get; } = DateTimeOffset.UtcNow;
+
+    /// <summary>The ICE username fragment of their offer: a trickle PATCH names it, an ICE restart a new one.</summary>
+    public string RemoteIceUfrag { get; }
 
     public PeerState State { get; private set; } = PeerState.New;
 

@@ -40,6 +40,9 @@ public sealed class WhipClient : IAsyncDisposable
     /// <summary>The session's URL (the Location); DELETE on it leaves.</summary>
     public Uri Resource { get; }
 
+    /// <summary>The session's entity tag (RFC 9725 §4.3.1), for If-Match on a trickle PATCH; null if the server sent none.</summary>
+    public string? ETag { get; private init; }
+
     public uint AudioSsrc { get; }
 
     public uint VideoSsrc { get; }
@@ -85,6 +88,7 @@ public sealed class WhipClient : IAsyncDisposable
             throw new WhipException((int)response.StatusCode, body);
         }
         var location = response.Headers.Location ?? throw new WhipException(201, "the answer has no Location");
+        string? etag = response.Headers.ETag?.Tag;
         var answer = SdpOfferReader.ReadAnswer(SessionDescription.Parse(body), offer);
         var candidate = answer.RemoteCandidates.Where(c => c.IsUdp).Select(c => c.EndPoint).FirstOrDefault(e => e is not null)
             ?? throw new WhipException(201, "the answer has no UDP candidate with an IP address");
@@ -103,7 +107,7 @@ public sealed class WhipClient : IAsyncDisposable
                 RemoteCandidate = candidate,
             });
             var connection = transport.Add(peer, handler);
-            return new WhipClient(http, transport, connection, answer, new Uri(endpoint, location), offer) { _bearerToken = options.BearerToken };
+            return new WhipClient(http, transport, connection, answer, new Uri(endpoint, location), offer) { _bearerToken = options.BearerToken, ETag = etag };
         }
         catch
         {

@@ -41,6 +41,9 @@ public static class SdpHttp
     public static IResult Created(HttpContext context, string location, SdpAnswer answer)
     {
         context.Response.Headers.Location = location;
+        // RFC 9725 §4.3.1: the session's entity tag, for If-Match on PATCH; it names the session's ICE generation.
+        context.Response.Headers.ETag = Conference.WhipSession.ETag(location);
+        Conference.WhipSession.AddIceServerLinks(context);
         return Results.Text(answer.Description.ToString(), ContentType, Encoding.UTF8, StatusCodes.Status201Created);
     }
 
