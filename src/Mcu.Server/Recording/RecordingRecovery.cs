@@ -83,7 +83,8 @@ public sealed class RecordingRecovery(
         try
         {
             using var connection = storage.GetConnection();
-            using var _ = connection.AcquireDistributedLock(LockName, TimeSpan.FromSeconds(10));
+            // At stop the budget is nearly spent: wait for another node's pass only briefly.
+            using var _ = connection.AcquireDistributedLock(LockName, TimeSpan.FromSeconds(moment == Moment.Stop ? 1 : 10));
             var live = settings.SharedStorage ? LiveServers() : null;
             foreach (var info in store.List())
             {
@@ -93,10 +94,10 @@ public sealed class RecordingRecovery(
                 }
             }
         }
-        catch (Exception e) when (e is DistributedLockTimeoutException or IOException or UnauthorizedAccessException or InvalidOperationException
-            or System.Data.Common.DbException or TimeoutException)
+        catch (Exception e)
         {
-            // The next pass (or the next start) tries again; a start must not fail for it.
+            // The next pass (or the next start) tries again: whatever a damaged or planted sidecar,
+            // the disk or the database makes fail, a start must not fail for it.
             Log.RecoverySkipped(logger, e.Message);
         }
     }

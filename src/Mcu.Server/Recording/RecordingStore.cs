@@ -53,6 +53,10 @@ public sealed class RecordingStore
     /// <summary>Saves a new or changed recording. Throws <see cref="IOException"/> when the sidecar cannot be written (memory is updated anyway).</summary>
     public void Save(RecordingInfo info)
     {
+        if (!IsValidId(info.Id))
+        {
+            throw new ArgumentException($"'{info.Id}' is not a recording id");
+        }
         lock (_lock)
         {
             _memory[info.Id] = info;
@@ -113,7 +117,7 @@ public sealed class RecordingStore
     public bool TryPathOf(string? fileName, out string path)
     {
         path = "";
-        if (string.IsNullOrEmpty(fileName) || Path.GetFileName(fileName) != fileName || fileName is "." or "..")
+        if (string.IsNullOrEmpty(fileName) || Path.GetFileName(fileName) != fileName || fileName is "." or ".." || fileName.Contains('\0'))
         {
             return false;
         }
@@ -167,7 +171,13 @@ public sealed class RecordingStore
         try
         {
             using var stream = File.OpenRead(path);
-            return JsonSerializer.Deserialize<RecordingInfo>(stream, Json);
+            var info = JsonSerializer.Deserialize<RecordingInfo>(stream, Json);
+            // A sidecar is data on a shared disk: one whose id is not its own file's (a path, null)
+            // would make a later save write elsewhere, so it is not a recording of ours.
+            return info is not null && info.Id is not null && IsValidId(info.Id) && Path.GetFileName(path) == info.Id + SidecarExtension
+                && info.Room is not null && info.Layout is not null
+                ? info
+                : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
         {

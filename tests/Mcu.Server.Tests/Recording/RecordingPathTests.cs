@@ -28,6 +28,7 @@ public sealed class RecordingPathTests : IDisposable
     [InlineData("..")]
     [InlineData(".")]
     [InlineData("")]
+    [InlineData("room\0.mp4")]
     [InlineData(null)]
     public void A_name_that_leaves_the_recordings_folder_has_no_path(string? name)
     {
@@ -55,5 +56,20 @@ public sealed class RecordingPathTests : IDisposable
         Assert.Equal("local", RecordingSetup.NodeName(null, sharedStorage: false).Name);
         Assert.Equal("local", RecordingSetup.NodeName("", sharedStorage: false).Name);
         Assert.Equal(Environment.MachineName, RecordingSetup.NodeName(null, sharedStorage: true).Name);
+    }
+
+    [Theory]
+    [InlineData("x.recording.json", """{"id":"../../../tmp/p","room":"r","layout":"auto","state":"queued"}""")]
+    [InlineData("y.recording.json", """{"id":null,"room":"r","layout":"auto","state":"queued"}""")]
+    [InlineData("z.recording.json", """{"id":"other","room":"r","layout":"auto","state":"queued"}""")]
+    [InlineData("w.recording.json", """{"id":"w","room":null,"layout":"auto","state":"queued"}""")]
+    public void A_planted_sidecar_whose_id_is_not_its_own_is_not_a_recording_and_breaks_nothing(string file, string json)
+    {
+        File.WriteAllText(Path.Combine(_folder, file), json);
+        var store = new RecordingStore(_folder);
+        Assert.Empty(store.List());
+        Assert.Null(store.Get(Path.GetFileName(file).Split('.')[0]));
+        Assert.Throws<ArgumentException>(() => store.Save(new RecordingInfo { Id = "../../../tmp/p", Room = "r", Layout = "auto" }));
+        Assert.False(File.Exists("/tmp/p.recording.json"));
     }
 }
