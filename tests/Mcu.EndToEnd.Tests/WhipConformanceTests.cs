@@ -26,14 +26,19 @@ public sealed class WhipConformanceTests : IClassFixture<IceServerFixture>
     [Theory]
     [InlineData("whip")]
     [InlineData("whep")]
-    public async Task Options_on_the_endpoint_says_it_takes_SDP_and_offers_the_ICE_servers(string kind)
+    public async Task Options_on_the_endpoint_says_it_takes_SDP_and_offers_the_ICE_servers_to_the_room_s_callers_only(string kind)
     {
         using var http = _server.CreateClient();
-        using var response = await http.SendAsync(new HttpRequestMessage(HttpMethod.Options, $"/api/rooms/conf/{kind}"));
-        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
-        Assert.Equal("application/sdp", response.Headers.GetValues("Accept-Post").Single());
-        Assert.Contains("POST", response.Content.Headers.Allow);
-        Assert.Equal("<stun:127.0.0.1:3478>; rel=\"ice-server\"", response.Headers.GetValues("Link").Single());
+        using var anonymous = await http.SendAsync(new HttpRequestMessage(HttpMethod.Options, $"/api/rooms/conf/{kind}"));
+        Assert.Equal(HttpStatusCode.NoContent, anonymous.StatusCode);
+        Assert.Equal("application/sdp", anonymous.Headers.GetValues("Accept-Post").Single());
+        Assert.Contains("POST", anonymous.Content.Headers.Allow);
+        Assert.False(anonymous.Headers.Contains("Link"));
+
+        using var request = new HttpRequestMessage(HttpMethod.Options, $"/api/rooms/conf/{kind}");
+        request.Headers.Authorization = new("Bearer", ServerFixture.AdminKey);
+        using var caller = await http.SendAsync(request);
+        Assert.Equal("<stun:127.0.0.1:3478>; rel=\"ice-server\"", caller.Headers.GetValues("Link").Single());
     }
 
     [Fact]

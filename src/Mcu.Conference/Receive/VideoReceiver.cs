@@ -93,6 +93,9 @@ public sealed class VideoReceiver : IDisposable
     private long _picturesTooLarge;
     private long _decodeFailures;
     private bool _refusing;
+    // A sender alternating oversize and small keyframes must not flood the log and every events socket.
+    private const long AnnounceEveryMs = 10_000;
+    private long _announcedAtMs = -AnnounceEveryMs;
     private (int Width, int Height)? _announce;
 
     /// <summary>An RTP packet of this stream, on the transport's receive loop.</summary>
@@ -240,7 +243,12 @@ public sealed class VideoReceiver : IDisposable
         if (!_refusing)
         {
             _refusing = true;
-            _announce = (width, height);
+            long now = Environment.TickCount64;
+            if (now - _announcedAtMs >= AnnounceEveryMs)
+            {
+                _announcedAtMs = now;
+                _announce = (width, height);
+            }
         }
     }
 

@@ -66,6 +66,7 @@ public sealed class PeerConnection : IDisposable
     private readonly ConcurrentQueue<(byte[] Data, int Length, IPEndPoint To)> _control = new();
     private readonly Lock _sendLock = new();
     private readonly Lock _iceLock = new();
+    private readonly Lock _stateLock = new();
     private bool _iceDisposed;
     private SrtpContext? _srtpIn;
     private SrtpContext? _srtpOut;
@@ -370,11 +371,15 @@ public sealed class PeerConnection : IDisposable
 
     private void SetState(PeerState state)
     {
-        if (_state == state)
+        lock (_stateLock)
         {
-            return;
+            // Closed and Failed are final: a handshake that completes while the connection closes must not revive it.
+            if (_state == state || _state is PeerState.Closed or PeerState.Failed)
+            {
+                return;
+            }
+            _state = state;
         }
-        _state = state;
         StateChanged?.Invoke(state);
     }
 

@@ -84,9 +84,9 @@ public static class WhipEndpoints
         Room? room = null;
         bool created = false;
         bool registered = false;
+        Participant? participant = null;
         try
         {
-            Participant? participant = null;
             var (connection, answer) = services.GetRequiredService<RtcHost>().Accept(offer!, receiveMedia: role != ParticipantRole.Viewer, (answer, streams) =>
             {
                 // Only now, with the offer parsed and answered, may the join make the room.
@@ -101,6 +101,11 @@ public static class WhipEndpoints
         }
         catch (Exception e)
         {
+            // Joined but not connected (the transport refused it): no participant may stay behind without a connection.
+            if (participant is not null)
+            {
+                room!.Remove(participant, "join failed");
+            }
             if (registered)
             {
                 owners.Forget(roomName, id);

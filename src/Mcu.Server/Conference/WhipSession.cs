@@ -27,11 +27,15 @@ public static class WhipSession
         foreach (string endpoint in new[] { "/api/rooms/{room}/whip", "/api/rooms/{room}/whep" })
         {
             // A CORS preflight never gets here: the CORS middleware answers it.
-            app.MapMethods(endpoint, ["OPTIONS"], (HttpContext context) =>
+            app.MapMethods(endpoint, ["OPTIONS"], (HttpContext context, string room) =>
             {
                 context.Response.Headers.Allow = "POST, OPTIONS";
                 context.Response.Headers["Accept-Post"] = SdpHttp.ContentType;
-                AddIceServerLinks(context);
+                // TURN credentials are for the room's callers only, never for anyone who asks.
+                if (Caller.From(context).MayAct(room))
+                {
+                    AddIceServerLinks(context);
+                }
                 return Results.NoContent();
             }).WithTags("WHIP");
         }

@@ -1,12 +1,12 @@
 // The media probe: WHIP to an endpoint (?endpoint=, default the echo /api/echo/whip) and play
 // back what comes back. ?source=synthetic sends a canvas of one colour (?color=#rrggbb) and a
 // sine tone (?tone=Hz) instead of the camera and microphone; #token= (a URL fragment, so it
-// never reaches the server's request log; ?token= still works) is sent as the bearer token;
+// never reaches the server's request log) is sent as the bearer token;
 // ?name= as the display name. Tests drive it through window.mcuEcho.
 'use strict';
 
 const params = new URLSearchParams(location.search);
-const token = new URLSearchParams(location.hash.slice(1)).get('token') || params.get('token');
+const token = new URLSearchParams(location.hash.slice(1)).get('token');
 const statusEl = document.getElementById('status');
 const remoteVideo = document.getElementById('remote');
 const remoteAudio = document.getElementById('remoteAudio');

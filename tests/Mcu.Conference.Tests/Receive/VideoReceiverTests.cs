@@ -119,6 +119,14 @@ public class VideoReceiverTests
         await Until(() => receiver.FramesDecoded == 2, "the next good keyframe decoded");
         using var _ = new Releaser(receiver.TakeLatest());
         Assert.NotNull(_.Frame);
+
+        // Alternating oversize and good keyframes: every refusal counted, announced at most once per 10 s.
+        sender.Send(huge, 1200);
+        Assert.Equal(3, receiver.PicturesTooLarge);
+        lock (refused)
+        {
+            Assert.Single(refused);
+        }
     }
 
     [Fact]
