@@ -293,15 +293,39 @@ public sealed partial class Room : IDisposable
     /// <summary>Closes the room: everyone leaves cleanly, the clocks stop.</summary>
     public void Close()
     {
-        if (IsClosed)
+        lock (_lock)
         {
-            return;
+            if (IsClosed)
+            {
+                return;
+            }
+            // Under the lock a join takes: from here on every join is refused, none slips in behind the list below.
+            _closing.Cancel();
         }
         foreach (var participant in Participants)
         {
             Remove(participant, "room closed");
         }
-        _closing.Cancel();
+        Closed();
+    }
+
+    /// <summary>Closes the room only if nobody is in it, atomically with joins (an idle room ending as someone joins).</summary>
+    public bool CloseIfEmpty()
+    {
+        lock (_lock)
+        {
+            if (IsClosed || _participants.Count > 0)
+            {
+                return false;
+            }
+            _closing.Cancel();
+        }
+        Closed();
+        return true;
+    }
+
+    private void Closed()
+    {
         _occupied.Set();
         Raise(new RoomEvent(RoomEventType.RoomClosed, null, null));
     }

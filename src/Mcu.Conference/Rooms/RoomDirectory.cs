@@ -100,11 +100,11 @@ public sealed class RoomDirectory : IDisposable
     {
         lock (_createLock)
         {
-            if (room.Participants.Count > 0 || room.Recorders.Count > 0
-                || !((ICollection<KeyValuePair<string, Room>>)_rooms).Remove(new KeyValuePair<string, Room>(room.Name, room)))
+            if (room.Recorders.Count > 0 || !_rooms.TryGetValue(room.Name, out var current) || current != room || !room.CloseIfEmpty())
             {
                 return false;
             }
+            _rooms.TryRemove(new KeyValuePair<string, Room>(room.Name, room));
         }
         _joinMade.TryRemove(room, out _);
         room.Dispose();
