@@ -20,6 +20,7 @@ namespace Mcu.Rtc.Transport;
 public sealed class UdpTransport : IDisposable
 {
     private const int MaxDatagram = 2048;
+    internal const int MaxAddressesPerConnection = 4;
     private static readonly TimeSpan TimerPeriod = TimeSpan.FromMilliseconds(20);
 
     /// <summary>How long <see cref="Dispose"/> waits, in all, for the connections' DTLS threads.</summary>
@@ -273,6 +274,13 @@ public sealed class UdpTransport : IDisposable
             lock (connection.Addresses)
             {
                 connection.Addresses.Add(address);
+                // A peer with valid credentials checking from ever new ports must not grow the table:
+                // keep its newest few addresses (a real one has one, two while its network changes).
+                while (connection.Addresses.Count > MaxAddressesPerConnection)
+                {
+                    _byAddress.TryRemove(connection.Addresses[0], out _);
+                    connection.Addresses.RemoveAt(0);
+                }
             }
         }
     }
