@@ -15,6 +15,9 @@ public sealed class LimitSettings
     /// <summary>Event WebSockets open on one room; past it 429.</summary>
     public int MaxEventSocketsPerRoom { get; set; } = 50;
 
+    /// <summary>Event WebSockets one room token holds open (the admin key has no limit); past it 429.</summary>
+    public int MaxEventSocketsPerToken { get; set; } = 5;
+
     /// <summary>Event WebSockets open on this node; past it 503.</summary>
     public int MaxEventSockets { get; set; } = 1000;
 

@@ -35,7 +35,9 @@ public static class RoomEventsEndpoint
                 return Results.Problem("This is a WebSocket: connect with Upgrade: websocket.", title: "Upgrade required",
                     statusCode: StatusCodes.Status426UpgradeRequired);
             }
-            if (sockets.TryOpen(r) is { } refused)
+            var caller = Caller.From(context);
+            string? token = caller.Token?.Nonce;
+            if (sockets.TryOpen(r, token) is { } refused)
             {
                 return refused;
             }
@@ -44,17 +46,18 @@ public static class RoomEventsEndpoint
                 // A browser passes its token as a "bearer.…" subprotocol beside ours; we answer with ours only.
                 string? protocol = context.WebSockets.WebSocketRequestedProtocols.Contains(Subprotocol) ? Subprotocol : null;
                 using var socket = await context.WebSockets.AcceptWebSocketAsync(protocol);
-                await PumpAsync(socket, r, context.RequestAborted);
+                await PumpAsync(socket, r, caller.Token?.ExpiresAt, context.RequestAborted);
             }
             finally
             {
-                sockets.Close(r);
+                sockets.Close(r, token);
             }
             return Results.Empty;
         }).WithTags("Events").RequireRoomReader();
     }
 
-    private static async Task PumpAsync(WebSocket socket, Room room, CancellationToken ct)
+    /// <param name="expires">When the token that opened the socket expires: the socket ends then (null: never).</param>
+    private static async Task PumpAsync(WebSocket socket, Room room, DateTimeOffset? expires, CancellationToken ct)
     {
         var events = Channel.CreateBounded<RoomEvent>(new BoundedChannelOptions(Backlog)
         {
@@ -63,6 +66,11 @@ public static class RoomEventsEndpoint
         });
         void OnChanged(RoomEvent e) => events.Writer.TryWrite(e);
         room.Changed += OnChanged;
+        if (room.IsClosed)
+        {
+            // It closed between finding it and subscribing: its RoomClosed went before us.
+            events.Writer.TryWrite(new RoomEvent(RoomEventType.RoomClosed, null, null));
+        }
         try
         {
             await SendAsync(socket, new EventMessage("subscribed", DateTimeOffset.UtcNow, room.Name), ct);
@@ -70,6 +78,14 @@ public static class RoomEventsEndpoint
             var reading = DrainAsync(socket, ct);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             _ = reading.ContinueWith(_ => stop.Cancel(), TaskScheduler.Default);
+            var expired = false;
+            if (expires is { } at)
+            {
+                // A socket lives no longer than the token that opened it.
+                double left = Math.Clamp((at - DateTimeOffset.UtcNow).TotalMilliseconds, 0, int.MaxValue - 1);
+                _ = Task.Delay(TimeSpan.FromMilliseconds(left), stop.Token)
+                    .ContinueWith(t => { if (!t.IsCanceled) { expired = true; stop.Cancel(); } }, TaskScheduler.Default);
+            }
             try
             {
                 await foreach (var e in events.Reader.ReadAllAsync(stop.Token))
@@ -87,7 +103,8 @@ public static class RoomEventsEndpoint
             }
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
-                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+                await socket.CloseOutputAsync(expired ? WebSocketCloseStatus.PolicyViolation : WebSocketCloseStatus.NormalClosure,
+                    expired ? "token expired" : null, CancellationToken.None);
             }
         }
         catch (WebSocketException)

@@ -14,6 +14,41 @@ public sealed class RoomEventsTests : IClassFixture<ServerFixture>
     public RoomEventsTests(ServerFixture server) => _server = server;
 
     [Fact]
+    public async Task A_socket_ends_when_its_token_expires_and_one_token_holds_at_most_five()
+    {
+        using var admin = _server.CreateAdminClient();
+        using var created = await admin.PostAsync("/api/rooms", ServerFixture.Json("""{"name":"ev-expiry"}"""));
+        using var minted = await admin.PostAsync("/api/rooms/ev-expiry/tokens", ServerFixture.Json("""{"role":"viewer","ttlSeconds":2}"""));
+        string token = (await minted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+        var wsUri = new UriBuilder(new Uri(_server.BaseAddress, "/api/rooms/ev-expiry/events")) { Scheme = "ws" }.Uri;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        var sockets = new List<ClientWebSocket>();
+        for (int i = 0; i < 5; i++)
+        {
+            var socket = new ClientWebSocket();
+            socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
+            await socket.ConnectAsync(wsUri, timeout.Token);
+            Assert.Equal("subscribed", (await ReceiveAsync(socket, timeout.Token))!.Value.GetProperty("type").GetString());
+            sockets.Add(socket);
+        }
+        using var sixth = new ClientWebSocket();
+        sixth.Options.SetRequestHeader("Authorization", "Bearer " + token);
+        sixth.Options.CollectHttpResponseDetails = true;
+        await Assert.ThrowsAnyAsync<WebSocketException>(() => sixth.ConnectAsync(wsUri, timeout.Token));
+        Assert.Equal(HttpStatusCode.TooManyRequests, sixth.HttpStatusCode);
+
+        // The token lives 2 s: its sockets close then, saying why, though the room goes on.
+        foreach (var socket in sockets)
+        {
+            Assert.Null(await ReceiveAsync(socket, timeout.Token));
+            Assert.Equal(WebSocketCloseStatus.PolicyViolation, socket.CloseStatus);
+            Assert.Equal("token expired", socket.CloseStatusDescription);
+            socket.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task Events_arrive_in_the_order_they_happened()
     {
         using var admin = _server.CreateAdminClient();
