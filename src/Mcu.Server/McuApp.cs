@@ -29,6 +29,13 @@ public static class McuApp
             builder.WebHost.UseUrls(DefaultUrl);
         }
         builder.Services.Configure<McuOptions>(builder.Configuration.GetSection(McuOptions.Section));
+        // Settings that would open the server or shut it to everyone stop it at start, saying which.
+        builder.Services.AddOptions<McuOptions>()
+            .Validate(o => o.Cors.Origins.All(origin => origin?.Trim() != "*"),
+                "Mcu:Cors:Origins: '*' would let every web site call the whole API; list the origins (WHIP/WHEP answer every origin anyway)")
+            .Validate(o => o.Limits is { MaxRooms: > 0, MaxViewersPerRoom: > 0, MaxSessionsPerToken: > 0, MaxEventSocketsPerRoom: > 0,
+                MaxEventSocketsPerToken: > 0, MaxEventSockets: > 0, MaxRecordings: > 0 }, "Mcu:Limits: every limit is at least 1")
+            .ValidateOnStart();
         builder.Services.AddSingleton<RtcHost>();
         builder.Services.AddSingleton<EchoSessions>();
         builder.Services.AddSingleton(services => new LayoutTemplateStore(LayoutsFolder(services.GetRequiredService<IOptions<McuOptions>>().Value)));

@@ -41,7 +41,10 @@ public static class ParticipantEndpoints
             {
                 return RoomEndpoints.Invalid(badName);
             }
-            directory.TryGet(room, out var r);
+            if (!directory.TryGet(room, out var r))
+            {
+                return RoomEndpoints.NoRoom(room); // it closed since the participant was found
+            }
             if (tier is not null && OutputTier.Find(r.Options.MaxTier) is { } max && Room.IsAbove(tier, max))
             {
                 return RoomEndpoints.Invalid($"tier '{tier.Name}' is above room {room}'s maxTier '{max.Name}'");
@@ -81,7 +84,10 @@ public static class ParticipantEndpoints
             {
                 return problem;
             }
-            directory.TryGet(room, out var r);
+            if (!directory.TryGet(room, out var r))
+            {
+                return RoomEndpoints.NoRoom(room);
+            }
             r.Remove(p, "removed by the API");
             Log.ParticipantRemoved(logger, room, id);
             return Results.NoContent();

@@ -77,7 +77,8 @@ public sealed class RoomTokenIssuer
             return false;
         }
         // An exp outside DateTimeOffset's years 1-9999 is refused, not thrown on (found by fuzzing).
-        if (claims.Expires < MinUnixSeconds || claims.Expires > MaxUnixSeconds)
+        if (claims.Expires < MinUnixSeconds || claims.Expires > MaxUnixSeconds
+            || claims.IssuedAt < MinUnixSeconds * 1000 || claims.IssuedAt > MaxUnixSeconds * 1000)
         {
             return false;
         }
