@@ -13,13 +13,6 @@ namespace Mcu.Rtc.Tests.Transport;
 /// </summary>
 public class TransportAddressTests
 {
-    private sealed class Quiet : IRtcConnectionHandler
-    {
-        public void OnStateChanged(RtcConnection connection, PeerState state) { }
-        public void OnRtp(RtcConnection connection, Span<byte> packet) { }
-        public void OnRtcp(RtcConnection connection, Span<byte> packet) { }
-    }
-
     [Fact]
     public async Task Authenticated_checks_from_twenty_ports_leave_at_most_four_addresses_learned()
     {
@@ -31,7 +24,7 @@ public class TransportAddressTests
             Role = PeerRole.Server, LocalIce = serverIce, RemoteIce = clientIce,
             Certificate = DtlsCertificate.Generate(), RemoteFingerprint = DtlsCertificate.Generate().Sha256Fingerprint,
             DtlsRole = DtlsRole.Server,
-        }), new Quiet());
+        }), new QuietHandler());
 
         var answered = 0;
         for (int port = 0; port < 20; port++)

@@ -9,13 +9,6 @@ namespace Mcu.Rtc.Tests.Transport;
 /// <summary>The transport's one timer loop serves every connection: one that throws must not stop it.</summary>
 public class TransportTimerTests
 {
-    private sealed class Quiet : IRtcConnectionHandler
-    {
-        public void OnStateChanged(RtcConnection connection, PeerState state) { }
-        public void OnRtp(RtcConnection connection, Span<byte> packet) { }
-        public void OnRtcp(RtcConnection connection, Span<byte> packet) { }
-    }
-
     private static PeerConnection ServerPeer(TimeSpan setupTimeout) => new(new PeerConnectionOptions
     {
         Role = PeerRole.Server, LocalIce = IceCredentials.Generate(), RemoteIce = IceCredentials.Generate(),
@@ -29,10 +22,10 @@ public class TransportTimerTests
         using var transport = new UdpTransport(new IPEndPoint(IPAddress.Loopback, 0));
         // The first one times out first, and something listening to it throws, on the timer loop.
         var throwing = ServerPeer(TimeSpan.FromMilliseconds(100));
-        transport.Add(throwing, new Quiet());
+        transport.Add(throwing, new QuietHandler());
         throwing.StateChanged += state => throw new InvalidOperationException("a buggy listener");
         var other = ServerPeer(TimeSpan.FromMilliseconds(600));
-        transport.Add(other, new Quiet());
+        transport.Add(other, new QuietHandler());
 
         // The other one's set-up timeout still fires (a dead timer loop would leave it New for ever).
         var deadline = DateTime.UtcNow.AddSeconds(5);
