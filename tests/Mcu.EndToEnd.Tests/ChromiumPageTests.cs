@@ -55,6 +55,22 @@ public sealed class ChromiumPageTests : IClassFixture<ServerFixture>, IClassFixt
         await page.CloseAsync();
     }
 
+    [Fact]
+    public async Task The_admin_opens_the_jobs_dashboard_from_the_page_with_one_click()
+    {
+        var context = await _browser.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(new Uri(_server.BaseAddress, "/").ToString());
+        // Without the admin key the dashboard stays shut.
+        Assert.Equal(401, (await page.APIRequest.GetAsync(new Uri(_server.BaseAddress, "/hangfire").ToString())).Status);
+        await page.FillAsync("#adminKey", ServerFixture.AdminKey);
+        var opened = await context.RunAndWaitForPageAsync(() => page.ClickAsync("#dashboard"));
+        await opened.WaitForLoadStateAsync();
+        Assert.EndsWith("/hangfire", new Uri(opened.Url).AbsolutePath);
+        Assert.Contains("Hangfire", await opened.TitleAsync());
+        await context.CloseAsync();
+    }
+
     private static bool Near(int[]? rgb, int[] expected) =>
         rgb is { Length: 3 } && rgb.Zip(expected).All(p => Math.Abs(p.First - p.Second) <= 45);
 }

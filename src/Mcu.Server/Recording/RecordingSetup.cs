@@ -4,6 +4,7 @@ using Hangfire.InMemory;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
 using Mcu.Server.Recording;
+using Mcu.Server.Auth;
 
 // In Mcu.Server so McuApp needs no using for its two registration lines.
 namespace Mcu.Server;
@@ -45,6 +46,7 @@ public static class RecordingSetup
         services.AddSingleton(new RecordingStore(settings.Folder));
         services.AddSingleton<RecordingSessions>();
         services.AddSingleton<AdminKeyDashboardFilter>();
+        services.AddSingleton<DashboardCookie>();
         services.AddTransient<RecordingJob>();
         services.AddTransient<PostProcessJob>();
         // The host's whole stop is bounded, so docker's SIGKILL (10 s after SIGTERM by default) never
@@ -90,6 +92,11 @@ public static class RecordingSetup
     public static void MapRecording(this WebApplication app)
     {
         app.MapRecordingEndpoints();
+        app.MapPost("/api/dashboard/session", (HttpContext context, DashboardCookie cookie) =>
+        {
+            cookie.Issue(context, DashboardPath);
+            return Results.NoContent();
+        }).WithTags("recordings").RequireAdmin();
         var storage = app.Services.GetRequiredService<JobStorage>();
         app.UseHangfireDashboard(DashboardPath, new DashboardOptions
         {
