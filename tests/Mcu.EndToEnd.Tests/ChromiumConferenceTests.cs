@@ -23,30 +23,8 @@ public sealed class ChromiumConferenceTests : IClassFixture<ServerFixture>, ICla
     }
 
     [Fact]
-    public async Task Three_browsers_each_decode_everyone_in_the_grid_and_hear_the_others_but_not_themselves()
-    {
-        var pages = new List<IProbePage>();
-        try
-        {
-            foreach (var person in People)
-            {
-                var page = await ChromiumPage.OpenAsync(_browser.Browser, person.Url(_server.BaseAddress, "browsers", ServerFixture.AdminKey));
-                pages.Add(page);
-                await ProbePerson.ConnectAsync(page, person.Name);
-            }
-            // Three people: grid-4, quarters in join order.
-            for (int p = 0; p < pages.Count; p++)
-            {
-                await ProbePerson.AssertSeesAndHearsEveryoneAsync(pages[p], People, p);
-            }
-        }
-        finally
-        {
-            foreach (var page in pages)
-            {
-                await page.EvaluateAsync<bool>("() => window.mcuEcho.stop().then(() => true)");
-                await page.DisposeAsync();
-            }
-        }
-    }
+    public async Task Three_browsers_each_decode_everyone_in_the_grid_and_hear_the_others_but_not_themselves() =>
+        // Three people: grid-4, quarters in join order.
+        await ProbePerson.ConferenceAsync(_server.BaseAddress, "browsers", ServerFixture.AdminKey, People,
+            async (_, url) => await ChromiumPage.OpenAsync(_browser.Browser, url));
 }

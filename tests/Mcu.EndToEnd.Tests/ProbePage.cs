@@ -39,6 +39,37 @@ public sealed record ProbePerson(string Name, int[] Rgb, int Tone)
     public Uri Url(Uri server, string room, string token) =>
         new(server, $"/probe.html?source=synthetic&endpoint=/api/rooms/{room}/whip&name={Name}&color={Hex}&tone={Tone}#token={Uri.EscapeDataString(token)}");
 
+    /// <summary>
+    /// <paramref name="people"/> join <paramref name="room"/> in order, each in the page <paramref name="open"/>
+    /// gives for its index and URL (any browser); then each must see everyone in the grid and hear the others.
+    /// </summary>
+    public static async Task ConferenceAsync(Uri server, string room, string token, IReadOnlyList<ProbePerson> people,
+        Func<int, Uri, Task<IProbePage>> open)
+    {
+        var pages = new List<IProbePage>();
+        try
+        {
+            for (int i = 0; i < people.Count; i++)
+            {
+                var page = await open(i, people[i].Url(server, room, token));
+                pages.Add(page);
+                await ConnectAsync(page, people[i].Name);
+            }
+            for (int p = 0; p < pages.Count; p++)
+            {
+                await AssertSeesAndHearsEveryoneAsync(pages[p], people, p);
+            }
+        }
+        finally
+        {
+            foreach (var page in pages)
+            {
+                await page.EvaluateAsync<bool>("() => window.mcuEcho.stop().then(() => true)");
+                await page.DisposeAsync();
+            }
+        }
+    }
+
     public static async Task ConnectAsync(IProbePage page, string who)
     {
         await page.EvaluateAsync<bool>("() => window.mcuEcho.start().then(() => true)");

@@ -54,30 +54,7 @@ public sealed class FirefoxConferenceTests : IClassFixture<ServerFixture>, IClas
     }
 
     /// <summary>People join in order, each in Firefox (true) or Chromium (false), then each is judged.</summary>
-    private async Task ConferenceAsync(string room, bool[] inFirefox)
-    {
-        var pages = new List<IProbePage>();
-        try
-        {
-            for (int i = 0; i < People.Length; i++)
-            {
-                var url = People[i].Url(_server.BaseAddress, room, ServerFixture.AdminKey);
-                IProbePage page = inFirefox[i] ? await _firefox.OpenAsync(url) : await ChromiumPage.OpenAsync(_chromium.Browser, url);
-                pages.Add(page);
-                await ProbePerson.ConnectAsync(page, People[i].Name);
-            }
-            for (int p = 0; p < pages.Count; p++)
-            {
-                await ProbePerson.AssertSeesAndHearsEveryoneAsync(pages[p], People, p);
-            }
-        }
-        finally
-        {
-            foreach (var page in pages)
-            {
-                await page.EvaluateAsync<bool>("() => window.mcuEcho.stop().then(() => true)");
-                await page.DisposeAsync();
-            }
-        }
-    }
+    private Task ConferenceAsync(string room, bool[] inFirefox) =>
+        ProbePerson.ConferenceAsync(_server.BaseAddress, room, ServerFixture.AdminKey, People,
+            async (i, url) => inFirefox[i] ? await _firefox.OpenAsync(url) : await ChromiumPage.OpenAsync(_chromium.Browser, url));
 }
