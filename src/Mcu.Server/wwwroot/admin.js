@@ -11,7 +11,7 @@ const unfinished = r => running(r) || r.state === 'finalizing';
 export function setUpAdmin({ api, say, adminKey, room }) {
   const base = () => `/api/rooms/${enc(room())}`;
   const files = new Map(); // recording id → object URL of its MP4
-  let recordings = [], poll = 0;
+  let recordings = [], poll = 0, layout = 'auto';
 
   const run = action => async () => {
     say('');
@@ -26,6 +26,7 @@ export function setUpAdmin({ api, say, adminKey, room }) {
   async function refreshLayouts() {
     const list = await api('GET', '/api/layouts');
     $('layout').replaceChildren(new Option('auto'), ...list.templates.map(t => new Option(t.name)));
+    $('layout').value = layout;
   }
 
   async function invite(role) {
@@ -127,7 +128,8 @@ export function setUpAdmin({ api, say, adminKey, room }) {
       await Promise.all([refreshLayouts(), refreshRecordings(), refreshRooms()]);
     },
     roomChanged(view) {
-      if (view.layout !== $('layout').value && [...$('layout').options].some(o => o.value === view.layout)) $('layout').value = view.layout;
+      layout = view.layout;
+      $('layout').value = layout;
     },
     recordingsChanged() {
       refreshRecordings().catch(() => {});
