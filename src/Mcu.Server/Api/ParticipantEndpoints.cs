@@ -21,12 +21,20 @@ public static class ParticipantEndpoints
             Find(directory, room, id, out var p) is { } problem ? problem : Results.Ok(ParticipantView.Of(p)))
             .Produces<ParticipantView>().RequireRoomReader();
 
-        participants.MapPatch("/{id}", async (string room, string id, HttpRequest request, RoomDirectory directory, ILogger<Room> logger, CancellationToken ct) =>
+        participants.MapPatch("/{id}", async (string room, string id, HttpRequest request, RoomDirectory directory, SessionOwners owners, ILogger<Room> logger, CancellationToken ct) =>
         {
             var (body, problem) = await JsonBody.ReadAsync<UpdateParticipantRequest>(request, ct);
             if (problem is not null)
             {
                 return problem;
+            }
+            // A person mutes and unmutes themselves (the page's buttons) with the token that made their
+            // session, the one that may also end it; names and tiers stay the admin's.
+            var caller = Caller.From(request.HttpContext);
+            if (!caller.IsAdmin && (!owners.MayEnd(caller, room, id) || body!.DisplayName is not null || body.Tier is not null))
+            {
+                return BearerAuth.Forbidden(request.HttpContext,
+                    "A room token changes only audioMuted and videoMuted, of the session it made; the rest needs the admin key.");
             }
             if (Find(directory, room, id, out var p) is { } missing)
             {
@@ -76,7 +84,7 @@ public static class ParticipantEndpoints
                 Log.ParticipantUpdated(logger, room, id, string.Join(",", changes));
             }
             return Results.Ok(ParticipantView.Of(p));
-        }).Accepts<UpdateParticipantRequest>("application/json").Produces<ParticipantView>().RequireAdmin();
+        }).Accepts<UpdateParticipantRequest>("application/json").Produces<ParticipantView>().RequireAnyRoomToken();
 
         participants.MapDelete("/{id}", (string room, string id, RoomDirectory directory, ILogger<Room> logger) =>
         {

@@ -1,0 +1,58 @@
+// A WHIP/WHEP session (RFC 9725): one RTCPeerConnection, its offer POSTed with a bearer token,
+// the answer back with the session's Location; DELETE that Location to leave.
+import { httpFailure, networkFailure } from './problems.js';
+
+/** RFC 9725 §4.6: the STUN/TURN servers the server offers as Link headers, for the peer connection. */
+async function iceServers(endpoint, token) {
+  let response;
+  try { response = await fetch(endpoint, { method: 'OPTIONS', headers: { Authorization: 'Bearer ' + token } }); } catch { return []; }
+  const links = (response.headers.get('Link') || '').split(/,\s*(?=<)/).filter(l => /rel="ice-server"/.test(l));
+  return links.map(link => {
+    const server = { urls: link.match(/^<([^>]*)>/)[1] };
+    const username = link.match(/username="([^"]*)"/), credential = link.match(/credential="([^"]*)"/);
+    if (username) { server.username = username[1]; server.credential = credential ? credential[1] : ''; }
+    return server;
+  });
+}
+
+function gathered(pc) {
+  if (pc.iceGatheringState === 'complete') return Promise.resolve();
+  return new Promise(resolve => {
+    pc.addEventListener('icegatheringstatechange', () => { if (pc.iceGatheringState === 'complete') resolve(); });
+    setTimeout(resolve, 2000);
+  });
+}
+
+/**
+ * Opens a session at `endpoint` (…/whip or …/whep, with its query). `addMedia(pc)` adds the
+ * transceivers; `what` names the attempt for failure sentences (see httpFailure).
+ * Resolves to { pc, location, id }; throws a Failure.
+ */
+export async function openSession(endpoint, token, addMedia, what) {
+  const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', iceServers: await iceServers(endpoint, token) });
+  try {
+    addMedia(pc);
+    await pc.setLocalDescription(await pc.createOffer());
+    await gathered(pc);
+    let response;
+    try {
+      response = await fetch(endpoint, {
+        method: 'POST', headers: { 'Content-Type': 'application/sdp', Authorization: 'Bearer ' + token }, body: pc.localDescription.sdp,
+      });
+    } catch { throw networkFailure(); }
+    if (response.status !== 201) throw await httpFailure(response, what);
+    const resource = new URL(response.headers.get('Location'), window.location.href).href;
+    await pc.setRemoteDescription({ type: 'answer', sdp: await response.text() });
+    return { pc, location: resource, id: resource.split('/').pop() };
+  } catch (e) {
+    pc.close();
+    throw e;
+  }
+}
+
+/** Leaves: DELETE the session's Location (best effort) and close the connection. */
+export async function closeSession(session, token) {
+  if (!session) return;
+  session.pc.close();
+  try { await fetch(session.location, { method: 'DELETE', headers: { Authorization: 'Bearer ' + token } }); } catch { /* gone anyway */ }
+}
