@@ -24,6 +24,8 @@ scripts/fuzz.sh --all 5 || fuzz_status=$?
 aborted=$(grep -c "Test Run Aborted" "$log" || true)
 awk -v aborted="$aborted" '/^(Passed|Failed)!/ { for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
      END { gsub(",", "", f); printf "%d passed, %d failed, %d skipped\n", p, f + aborted, s }' "$log"
+# The failed tests' names and first lines of their messages, last, where a CI log's tail shows them.
+grep -A4 -E "^[[:space:]]+Failed [A-Za-z_.]+" "$log" | head -60 || true
 rm -f "$log"
 if [ "$aborted" != 0 ] && [ "$status" = 0 ]; then
   status=1
