@@ -166,7 +166,6 @@ public sealed class PeerConnection : IDisposable
             {
                 return PeerInput.Dropped;
             }
-            _dtls.Start(nowMs);
             bool accepted = _dtls.HandleInput(datagram, nowMs);
             HandleDtlsEvents();
             return accepted ? PeerInput.Control : PeerInput.Dropped;
