@@ -1,6 +1,7 @@
-# Mcu in a container. .NET 10's official images are Ubuntu 24.04 (FFmpeg 6.1); both stages install
-# their packages with scripts/install-deps.sh, the script that the Debian 12 tests and the Debian 13
-# check (scripts/check-debian13.sh) run too. Media uses one UDP port; set Mcu__PublicIp to the
+# Mcu in a container. .NET 10's official images are Ubuntu 24.04 (FFmpeg 6.1, OpenSSL 3.0); both
+# stages install their packages with scripts/install-deps.sh, the script that the Debian 12 tests and
+# the Debian 13 check (scripts/check-debian13.sh) run too: the build stage gets the FFmpeg and OpenSSL
+# headers for the two native shims, the runtime stage their libraries (libssl3t64 comes with .NET's image). Media uses one UDP port; set Mcu__PublicIp to the
 # address clients reach the container at. A clean stop takes Mcu:ShutdownSeconds (8 s), inside
 # docker stop's default 10 s; raise --stop-timeout with it.
 #   docker build -t mcu .

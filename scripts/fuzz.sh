@@ -4,7 +4,7 @@
 #   scripts/fuzz.sh --all SECONDS     every target in turn, SECONDS each (CI: a few seconds)
 #   scripts/fuzz.sh --list            the targets
 # Builds tests/Mcu.Fuzz, copies it to $FUZZ_DIR/bin (default tests/Mcu.Fuzz/bin/afl) and instruments the Mcu assemblies there
-# (plus BouncyCastle's TLS namespace, for the dtls target); the normal build stays as it is.
+# (the dtls target's OpenSSL is native: AFL sees our side of it); the normal build stays as it is.
 # Each run starts afresh in $FUZZ_DIR/findings/TARGET (AFL's queue, crashes, hangs).
 # Prints one line per target: executions, executions per second, corpus size, edges, crashes, hangs.
 # A crash, or a hang that replays as a hang, is printed with its stack trace and fails the run.
@@ -54,8 +54,6 @@ if [ ! -f "$stamp" ] || [ -n "$(find "$plain" -newer "$stamp" -type f -print -qu
   for dll in Mcu.Rtc Mcu.Media Mcu.Conference Mcu.Server; do
     dotnet sharpfuzz "$work/bin/$dll.dll" >/dev/null
   done
-  # The DTLS target's records are parsed by BC; its TLS namespace gives AFL the coverage to steer by.
-  dotnet sharpfuzz "$work/bin/BouncyCastle.Cryptography.dll" Org.BouncyCastle.Tls >/dev/null
   touch "$stamp"
 fi
 

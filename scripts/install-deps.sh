@@ -2,16 +2,20 @@
 # Installs the system packages Mcu needs, only those missing; safe to re-run.
 # Tested on Debian 12 (FFmpeg 5.1), Debian 13 (FFmpeg 7.1) and Ubuntu 24.04 (FFmpeg 6.1, the
 # .NET 10 container images), whose package names agree for everything but the browser.
-#   scripts/install-deps.sh server    build + run the server (FFmpeg dev headers, CMake, the tools)
-#   scripts/install-deps.sh runtime   run a published server only (FFmpeg's libraries and tools, fonts, curl)
+#   scripts/install-deps.sh server    build + run the server (FFmpeg and OpenSSL dev headers, CMake, the tools)
+#   scripts/install-deps.sh runtime   run a published server only (FFmpeg's libraries and tools, OpenSSL, fonts, curl)
 #   scripts/install-deps.sh test      server, plus what the tests drive (Chromium, Firefox, Node, PostgreSQL, AFL++)
 set -euo pipefail
 mode=${1:-server}
 . /etc/os-release
 # ffmpeg/ffprobe (the tools) post-process recordings: faststart copy, thumbnail, duration;
-# the package also brings the shared libraries the shim links. Fonts: names on placeholders.
-runtime=(ffmpeg fonts-dejavu-core)
-build=(cmake make gcc pkg-config libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev)
+# the package also brings the shared libraries the media shim links. Fonts: names on placeholders.
+# OpenSSL 3 runs DTLS in the tls shim: libssl3, named libssl3t64 since Debian 13 and Ubuntu 24.04
+# (which provides the old name). .NET needs it too, so it is usually there already.
+libssl=libssl3
+dpkg-query -W -f='${Status}' libssl3t64 2>/dev/null | grep -q "install ok installed" && libssl=libssl3t64
+runtime=(ffmpeg fonts-dejavu-core "$libssl")
+build=(cmake make gcc pkg-config libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev libssl-dev)
 recommends=yes
 case "$mode" in
   runtime) want=("${runtime[@]}" curl); recommends=no ;;  # curl: the container's HEALTHCHECK

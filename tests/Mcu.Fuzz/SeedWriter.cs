@@ -81,7 +81,9 @@ internal static class SeedWriter
             Save(root, "picture-size", "h264-sps.bin", [0, .. sps]);
         }
         Save(root, "picture-size", "vp8-keyframe.bin", [2, .. Keyframe(VideoCodec.Vp8)[..Math.Min(64, Keyframe(VideoCodec.Vp8).Length)]]);
-        Save(root, "dtls", "client-hello.bin", DtlsClientHello());
+        var (hello, flights) = DtlsClientFlights();
+        Save(root, "dtls", "client-hello.bin", hello);
+        Save(root, "dtls", "client-flights.bin", flights);
         // Room tokens: first byte even = the bearer value as sent, odd = claims the target signs.
         Save(root, "room-token", "issued.bin", [0, .. Encoding.UTF8.GetBytes(Targets.TextTargets.IssueSample())]);
         Save(root, "room-token", "claims.bin", [1, .. """{"room":"room-1","role":"viewer","exp":1796000000,"nonce":"0011223344556677"}"""u8]);
@@ -262,18 +264,37 @@ internal static class SeedWriter
         return data[..length];
     }
 
-    /// <summary>Our client role's first flight, as the DTLS target's input (2 bytes length, datagram).</summary>
-    private static byte[] DtlsClientHello()
+    /// <summary>
+    /// Our client role's flights from a real handshake, as the DTLS target's input (each datagram:
+    /// 2 bytes length, bytes): the ClientHello alone, and the ClientHello with the client's second
+    /// flight (Certificate … Finished), which the target's own server, with other keys, refuses.
+    /// </summary>
+    private static (byte[] Hello, byte[] Flights) DtlsClientFlights()
     {
-        using var ready = new ManualResetEventSlim();
-        using var client = new DtlsSession(DtlsRole.Client, DtlsCertificate.Generate(), "00:11", ready.Set);
-        client.Start();
-        if (!ready.Wait(TimeSpan.FromSeconds(10)))
+        var serverCertificate = DtlsCertificate.Generate();
+        var clientCertificate = DtlsCertificate.Generate();
+        using var server = new DtlsSession(DtlsRole.Server, serverCertificate, clientCertificate.Sha256Fingerprint);
+        using var client = new DtlsSession(DtlsRole.Client, clientCertificate, serverCertificate.Sha256Fingerprint);
+        var flights = new List<byte[]>();
+        var buffer = new byte[2048];
+        server.Start(0);
+        client.Start(0);
+        for (int round = 0; round < 4; round++)
         {
-            throw new TimeoutException("no ClientHello");
+            while (client.TryPollOutput(buffer, out int length))
+            {
+                flights.Add([(byte)(length >> 8), (byte)length, .. buffer[..length]]);
+                server.HandleInput(buffer.AsSpan(0, length), 0);
+            }
+            while (server.TryPollOutput(buffer, out int length))
+            {
+                client.HandleInput(buffer.AsSpan(0, length), 0);
+            }
         }
-        var datagram = new byte[1500];
-        client.TryPollOutput(datagram, out int length);
-        return [(byte)(length >> 8), (byte)length, .. datagram[..length]];
+        if (client.State != DtlsState.Connected)
+        {
+            throw new InvalidOperationException("the seed handshake did not complete");
+        }
+        return (flights[0], flights.SelectMany(flight => flight).ToArray());
     }
 }

@@ -1,29 +1,30 @@
+using System.Globalization;
 using System.Security.Cryptography;
-using Org.BouncyCastle.Asn1.Sec;
-using Org.BouncyCastle.Asn1.X509;
-using Org.BouncyCastle.Crypto;
-using Org.BouncyCastle.Crypto.Generators;
-using Org.BouncyCastle.Crypto.Operators;
-using Org.BouncyCastle.Crypto.Parameters;
-using Org.BouncyCastle.Math;
-using Org.BouncyCastle.Security;
-using Org.BouncyCastle.X509;
+using System.Security.Cryptography.X509Certificates;
+using Mcu.Rtc.Interop;
 
 namespace Mcu.Rtc.Dtls;
 
 /// <summary>
 /// A self-signed certificate for DTLS-SRTP. WebRTC does not use a PKI: the peer authenticates
 /// this certificate only by its SHA-256 fingerprint, sent in the SDP (RFC 8122 §5, RFC 8827 §6.5).
+/// Its OpenSSL context (one per certificate, shared by every session that presents it) is made
+/// on first use.
 /// </summary>
 public sealed class DtlsCertificate
 {
     private const int ValidityDays = 30;
+    private const int Sha256Length = 32;
 
-    private DtlsCertificate(byte[] der, AsymmetricKeyParameter privateKey)
+    private readonly byte[] _privateKeyPkcs8;
+    private readonly Lazy<DtlsContextHandle> _context;
+
+    private DtlsCertificate(byte[] der, byte[] privateKeyPkcs8)
     {
         Der = der;
-        PrivateKey = privateKey;
+        _privateKeyPkcs8 = privateKeyPkcs8;
         Sha256Fingerprint = ComputeSha256Fingerprint(der);
+        _context = new Lazy<DtlsContextHandle>(CreateContext);
     }
 
     /// <summary>"AB:CD:..." — the value of the SDP a=fingerprint:sha-256 attribute.</summary>
@@ -32,7 +33,8 @@ public sealed class DtlsCertificate
     /// <summary>The certificate, DER encoded.</summary>
     internal byte[] Der { get; }
 
-    internal AsymmetricKeyParameter PrivateKey { get; }
+    /// <summary>The shim's SSL_CTX for this certificate.</summary>
+    internal DtlsContextHandle Context => _context.Value;
 
     /// <summary>
     /// Generates an ECDSA P-256 key and a SHA256withECDSA self-signed certificate with a random CN,
@@ -40,26 +42,16 @@ public sealed class DtlsCertificate
     /// </summary>
     public static DtlsCertificate Generate()
     {
-        var random = new SecureRandom();
-        var keyGenerator = new ECKeyPairGenerator();
-        keyGenerator.Init(new ECKeyGenerationParameters(SecObjectIdentifiers.SecP256r1, random));
-        AsymmetricCipherKeyPair keys = keyGenerator.GenerateKeyPair();
-
-        var name = new X509Name("CN=" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8)));
-        DateTime notBefore = DateTime.UtcNow.Date.AddDays(-1);
-
-        var generator = new X509V3CertificateGenerator();
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var name = new X500DistinguishedName("CN=" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8)));
+        var request = new CertificateRequest(name, key, HashAlgorithmName.SHA256);
+        DateTimeOffset notBefore = new(DateTime.UtcNow.Date.AddDays(-1), TimeSpan.Zero);
         // A positive serial of at most 63 bits (RFC 5280 §4.1.2.2 allows up to 20 octets).
-        generator.SetSerialNumber(new BigInteger(63, random).Add(BigInteger.One));
-        generator.SetIssuerDN(name);
-        generator.SetSubjectDN(name);
-        generator.SetNotBefore(notBefore);
-        generator.SetNotAfter(notBefore.AddDays(ValidityDays));
-        generator.SetPublicKey(keys.Public);
-        X509Certificate certificate = generator.Generate(
-            new Asn1SignatureFactory("SHA256WITHECDSA", keys.Private, random));
-
-        return new DtlsCertificate(certificate.GetEncoded(), keys.Private);
+        byte[] serial = RandomNumberGenerator.GetBytes(8);
+        serial[0] = (byte)(serial[0] & 0x7F | 0x01);
+        using X509Certificate2 certificate = request.Create(name, X509SignatureGenerator.CreateForECDsa(key),
+            notBefore, notBefore.AddDays(ValidityDays), serial);
+        return new DtlsCertificate(certificate.RawData, key.ExportPkcs8PrivateKey());
     }
 
     /// <summary>SHA-256 over the DER certificate, as uppercase hex pairs joined by colons.</summary>
@@ -68,5 +60,40 @@ public sealed class DtlsCertificate
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(der, hash);
         return string.Join(':', Convert.ToHexString(hash).Chunk(2).Select(pair => new string(pair)));
+    }
+
+    /// <summary>
+    /// Reads an SDP sha-256 fingerprint ("AB:CD:...", any case, RFC 8122 §5) into its 32 bytes;
+    /// false for anything else.
+    /// </summary>
+    internal static bool TryParseSha256Fingerprint(string text, Span<byte> digest)
+    {
+        ReadOnlySpan<char> rest = text.AsSpan().Trim();
+        if (digest.Length < Sha256Length || rest.Length != Sha256Length * 3 - 1)
+        {
+            return false;
+        }
+        for (int i = 0; i < Sha256Length; i++)
+        {
+            ReadOnlySpan<char> pair = rest.Slice(i * 3, 2);
+            if ((i > 0 && rest[i * 3 - 1] != ':')
+                || !byte.TryParse(pair, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out digest[i]))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private DtlsContextHandle CreateContext()
+    {
+        int result = TlsNative.DtlsContextCreate(Der, Der.Length, _privateKeyPkcs8, _privateKeyPkcs8.Length,
+            out DtlsContextHandle context);
+        if (result != 0)
+        {
+            context.Dispose();
+            throw new InvalidOperationException($"OpenSSL refused the DTLS certificate (mcu_tls error {result}).");
+        }
+        return context;
     }
 }

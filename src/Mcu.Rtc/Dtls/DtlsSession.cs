@@ -1,248 +1,332 @@
+using System.Diagnostics.CodeAnalysis;
+using Mcu.Rtc.Interop;
 using Mcu.Rtc.Srtp;
-using Org.BouncyCastle.Security;
-using Org.BouncyCastle.Tls;
-using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 
 namespace Mcu.Rtc.Dtls;
 
 /// <summary>
-/// One DTLS-SRTP association (RFC 5764) over BouncyCastle, shaped like our sans-IO sessions:
-/// the owner hands in datagrams with <see cref="HandleInput"/> and drains
-/// <see cref="TryPollOutput"/> whenever <c>outputReady</c> fires.
+/// One DTLS-SRTP association (RFC 5764), sans-IO: datagrams and the time go in
+/// (<see cref="HandleInput"/>, <see cref="HandleTimeout"/>); datagrams
+/// (<see cref="TryPollOutput"/>), events (<see cref="TryPollEvent"/>) and the next timeout
+/// (<see cref="NextTimeoutMs"/>) come out. No thread, no clock of its own.
 /// </summary>
 /// <remarks>
-/// Why DTLS, alone among our protocols, owns a thread and a clock: BC's DTLS state machine is
-/// blocking code — Accept/Connect pull datagrams through <see cref="DatagramTransport"/>.Receive
-/// with a wait time and retransmit flights when that wait runs out. Rewriting that as a
-/// push-driven state machine means re-implementing DTLS, so instead the handshake runs on a
-/// dedicated thread, blocked on a queue the owner fills, and BC's own retransmission timer
-/// (RFC 6347 §4.2.4) stays in charge. The thread then keeps reading so that BC can answer
-/// retransmitted final flights and notice close_notify; it ends on close, failure or Dispose.
-/// It only ever waits on a monitor — no polling.
+/// <para>The handshake is OpenSSL's (through the mcu_tls shim, memory BIOs). OpenSSL's
+/// retransmission timer reads the real clock, so the shim switches it off and this class owns
+/// retransmission (RFC 6347 §4.2.4): the datagrams written in answer to one input (or at start,
+/// for a client) are the flight, sent again verbatim on a doubling timer until the peer's next
+/// flight makes us write something new.</para>
+/// <para>Verbatim copies keep their record sequence numbers, so a peer that has them drops
+/// them as replays. That matters for a client resending its last flight because the server's
+/// final flight (ChangeCipherSpec, Finished) was lost: OpenSSL's server drops those copies and
+/// never answers. So a server resends its final flight on the same timer until the owner says
+/// the peer has proven its keys (<see cref="PeerProvedKeys"/>: its first SRTP or SRTCP that
+/// authenticates), at most <see cref="DtlsSessionOptions.MaxFinalFlightResends"/> times.
+/// Browsers resend with fresh sequence numbers, which OpenSSL answers itself.</para>
+/// <para>Every call takes the session's own lock; none waits on anything but OpenSSL.</para>
 /// </remarks>
 public sealed class DtlsSession : IDisposable
 {
-    private const byte FirstDtlsContentType = 20;
-    private const byte LastDtlsContentType = 63;
+    private const int Sha256Length = 32;
 
-    /// <summary>
-    /// A connected session keeps its thread blocked in a receive for its lifetime; BC's handshake
-    /// needs far less than the default 1 MiB stack, so reserve less per participant.
-    /// </summary>
-    private const int ThreadStackBytes = 256 * 1024;
-
+    private readonly Lock _lock = new();
     private readonly DtlsRole _role;
-    private readonly DtlsSrtpNegotiation _negotiation;
-    private readonly DtlsDatagramChannel _channel;
-    private readonly object _lifecycleGate = new();
-    private Thread? _thread;
-    private volatile DtlsTransport? _transport;
+    private readonly DtlsSessionOptions _options;
+    private readonly DtlsHandle _handle;
+    private readonly DtlsFlight _flight;
+    private readonly Queue<byte[]> _outbox = new();
+    private readonly Queue<DtlsEvent> _events = new();
+    private readonly List<byte[]> _written = [];
     private volatile DtlsState _state = DtlsState.New;
-    private volatile string? _failureReason;
-    private volatile bool _disposed;
+    private long _handshakeDeadlineMs = long.MaxValue;
+    private bool _peerProvedKeys;
+    private string? _failureReason;
 
-    public DtlsSession(DtlsRole role, DtlsCertificate local, string remoteSha256Fingerprint, Action outputReady)
-        : this(role, local, remoteSha256Fingerprint, outputReady, DtlsSessionOptions.Default)
+    public DtlsSession(DtlsRole role, DtlsCertificate local, string remoteSha256Fingerprint)
+        : this(role, local, remoteSha256Fingerprint, DtlsSessionOptions.Default)
     {
     }
 
-    internal DtlsSession(DtlsRole role, DtlsCertificate local, string remoteSha256Fingerprint, Action outputReady,
-        DtlsSessionOptions options)
+    internal DtlsSession(DtlsRole role, DtlsCertificate local, string remoteSha256Fingerprint, DtlsSessionOptions options)
     {
         ArgumentNullException.ThrowIfNull(local);
         ArgumentNullException.ThrowIfNull(remoteSha256Fingerprint);
-        ArgumentNullException.ThrowIfNull(outputReady);
         _role = role;
-        _negotiation = new DtlsSrtpNegotiation(local, remoteSha256Fingerprint, options);
-        _channel = new DtlsDatagramChannel(outputReady);
+        _options = options;
+        _flight = new DtlsFlight(options.InitialResendMs, options.MaxResendMs);
+        // A fingerprint that does not parse matches no certificate: the shim refuses every peer.
+        Span<byte> expected = stackalloc byte[Sha256Length];
+        int expectedLength = DtlsCertificate.TryParseSha256Fingerprint(remoteSha256Fingerprint, expected) ? Sha256Length : 0;
+        int result = TlsNative.DtlsCreate(local.Context, role == DtlsRole.Server ? 1 : 0,
+            TlsNative.Utf8Z(ProfileList(options.SrtpProfiles)), expected, expectedLength, options.Mtu, out _handle);
+        if (result != 0)
+        {
+            _handle.Dispose();
+            throw new InvalidOperationException($"OpenSSL could not make a DTLS session (mcu_tls error {result}).");
+        }
     }
-
-    /// <summary>
-    /// Raised on the handshake thread (or in <see cref="Dispose"/> if never started). Handlers must
-    /// not block (the handshake waits for them) and must not throw.
-    /// </summary>
-    public event Action<DtlsState>? StateChanged;
 
     public DtlsState State => _state;
 
     /// <summary>Why the session is <see cref="DtlsState.Failed"/>; null otherwise.</summary>
-    public string? FailureReason => _failureReason;
-
-    /// <summary>The negotiated use_srtp profile; valid once the session has been Connected.</summary>
-    public SrtpProfile SrtpProfile => HandshakeResult().Profile;
-
-    /// <summary>
-    /// RFC 5764 §4.2 EXTRACTOR-dtls_srtp output: client key, server key, client salt, server salt
-    /// (60 bytes for AES_CM_128_HMAC_SHA1_80, 56 for AEAD_AES_128_GCM). A copy; valid once Connected.
-    /// </summary>
-    public byte[] SrtpKeyingMaterial => (byte[])HandshakeResult().KeyingMaterial!.Clone();
-
-    /// <summary>Starts the handshake thread; as client, the ClientHello goes out at once.</summary>
-    public void Start()
+    public string? FailureReason
     {
-        lock (_lifecycleGate)
+        get
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_thread is not null)
+            lock (_lock)
             {
-                throw new InvalidOperationException("DTLS session already started.");
+                return _failureReason;
             }
-
-            _state = DtlsState.Handshaking;
-            _thread = new Thread(Run, ThreadStackBytes)
-            {
-                IsBackground = true,
-                Name = $"dtls-{_role.ToString().ToLowerInvariant()}",
-            };
-            _thread.Start();
         }
     }
 
-    /// <summary>A DTLS record datagram from the peer (first byte 20-63, RFC 7983); copied.</summary>
-    public void HandleInput(ReadOnlySpan<byte> datagram)
+    /// <summary>When <see cref="HandleTimeout"/> has work (a resend, the handshake deadline); <see cref="long.MaxValue"/> for never.</summary>
+    public long NextTimeoutMs
     {
-        // RFC 7983 §7: only 20-63 is DTLS; anything else was misrouted and is not BC's business.
-        if (datagram.IsEmpty || datagram[0] < FirstDtlsContentType || datagram[0] > LastDtlsContentType)
+        get
+        {
+            lock (_lock)
+            {
+                return _state == DtlsState.Handshaking
+                    ? Math.Min(_flight.ResendAtMs, _handshakeDeadlineMs)
+                    : _flight.ResendAtMs;
+            }
+        }
+    }
+
+    /// <summary>Starts the handshake at <paramref name="nowMs"/>; a client's first flight (ClientHello) is then waiting. Only the first call counts.</summary>
+    public void Start(long nowMs)
+    {
+        lock (_lock)
+        {
+            if (_state != DtlsState.New)
+            {
+                return;
+            }
+            _state = DtlsState.Handshaking;
+            _handshakeDeadlineMs = nowMs + _options.HandshakeTimeoutMs;
+            if (_role == DtlsRole.Client)
+            {
+                Drive([], nowMs);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A datagram from the peer (first byte 20-63, RFC 7983). False if it was dropped: not whole
+    /// DTLS records a peer could send (<see cref="DtlsRecord.IsPlausible"/>), or the session is
+    /// not started or is over.
+    /// </summary>
+    public bool HandleInput(ReadOnlySpan<byte> datagram, long nowMs)
+    {
+        // RFC 6347 §4.1.2.7: invalid records are dropped; these cost OpenSSL nothing (see IsPlausible).
+        if (!DtlsRecord.IsPlausible(datagram))
+        {
+            return false;
+        }
+        lock (_lock)
+        {
+            if (_state is not (DtlsState.Handshaking or DtlsState.Connected))
+            {
+                return false;
+            }
+            Drive(datagram, nowMs);
+            return true;
+        }
+    }
+
+    /// <summary>Resends the last flight if it is due and fails a handshake past its deadline.</summary>
+    public void HandleTimeout(long nowMs)
+    {
+        lock (_lock)
+        {
+            if (_state == DtlsState.Handshaking && nowMs >= _handshakeDeadlineMs)
+            {
+                Fail("DTLS handshake timed out");
+                return;
+            }
+            if (_state is not (DtlsState.Handshaking or DtlsState.Connected) || !_flight.TryResend(nowMs))
+            {
+                return;
+            }
+            foreach (byte[] datagram in _flight.Datagrams)
+            {
+                _outbox.Enqueue(datagram);
+            }
+            if (_state == DtlsState.Connected && _flight.Resends >= _options.MaxFinalFlightResends)
+            {
+                _flight.Stop();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The owner saw the peer use the keys (an SRTP or SRTCP packet that authenticated): it has
+    /// our final flight, which need not go out again.
+    /// </summary>
+    public void PeerProvedKeys()
+    {
+        lock (_lock)
+        {
+            _peerProvedKeys = true;
+            if (_state == DtlsState.Connected)
+            {
+                _flight.Stop();
+            }
+        }
+    }
+
+    /// <summary>Copies the next datagram to send into <paramref name="destination"/> (at least the MTU); false when there is none.</summary>
+    public bool TryPollOutput(Span<byte> destination, out int length)
+    {
+        lock (_lock)
+        {
+            if (!_outbox.TryPeek(out byte[]? datagram))
+            {
+                length = 0;
+                return false;
+            }
+            if (datagram.Length > destination.Length)
+            {
+                throw new ArgumentException(
+                    $"Destination holds {destination.Length} bytes; the next DTLS datagram needs {datagram.Length}.",
+                    nameof(destination));
+            }
+            _outbox.Dequeue();
+            datagram.CopyTo(destination);
+            length = datagram.Length;
+            return true;
+        }
+    }
+
+    /// <summary>The next event (connected, closed, failed); each is handed out once.</summary>
+    public bool TryPollEvent([NotNullWhen(true)] out DtlsEvent? dtlsEvent)
+    {
+        lock (_lock)
+        {
+            return _events.TryDequeue(out dtlsEvent);
+        }
+    }
+
+    /// <summary>
+    /// Closes: close_notify waits in <see cref="TryPollOutput"/> if the session was connected,
+    /// and OpenSSL's state is freed. No event is raised: the owner asked.
+    /// </summary>
+    public void Close()
+    {
+        lock (_lock)
+        {
+            if (_handle.IsClosed)
+            {
+                return;
+            }
+            TlsNative.DtlsClose(_handle);
+            TakeOutput();
+            foreach (byte[] datagram in _written)
+            {
+                _outbox.Enqueue(datagram);
+            }
+            _flight.Stop();
+            if (_state != DtlsState.Failed)
+            {
+                _state = DtlsState.Closed;
+            }
+            _handle.Dispose();
+        }
+    }
+
+    public void Dispose() => Close();
+
+    /// <summary>Runs OpenSSL over one datagram (none, to start a client) and turns what it did into output and events.</summary>
+    private void Drive(ReadOnlySpan<byte> datagram, long nowMs)
+    {
+        int state = TlsNative.DtlsHandleDatagram(_handle, datagram, datagram.Length);
+        TakeOutput();
+        foreach (byte[] written in _written)
+        {
+            _outbox.Enqueue(written);
+        }
+        switch (state)
+        {
+            case TlsNative.Handshaking when _written.Count > 0:
+                _flight.Replace(_written, nowMs);
+                break;
+            case TlsNative.Connected when _state == DtlsState.Handshaking:
+                OnHandshakeComplete(nowMs);
+                break;
+            case TlsNative.Closed:
+                _flight.Stop();
+                _state = DtlsState.Closed;
+                _events.Enqueue(new DtlsEvent.Closed());
+                break;
+            case TlsNative.Failed:
+                var (kind, text) = TlsNative.Failure(_handle);
+                Fail(kind switch
+                {
+                    TlsNative.FailureFingerprint => "remote certificate fingerprint does not match the SDP",
+                    TlsNative.FailureAlertReceived => $"peer sent fatal alert {text}",
+                    TlsNative.FailureAlertSent => $"sent fatal alert {text}",
+                    _ => text,
+                });
+                break;
+        }
+    }
+
+    private void OnHandshakeComplete(long nowMs)
+    {
+        int profile = TlsNative.DtlsSrtpProfile(_handle);
+        if (profile == 0 || Array.IndexOf(_options.SrtpProfiles, (SrtpProfile)profile) < 0)
+        {
+            // OpenSSL completes a handshake without use_srtp; without it there are no SRTP keys.
+            Fail(_role == DtlsRole.Server ? "no common SRTP protection profile" : "peer did not negotiate use_srtp");
+            return;
+        }
+        var keyingMaterial = new byte[SrtpKeys.KeyingMaterialLength((SrtpProfile)profile)];
+        if (TlsNative.DtlsExportSrtpKeys(_handle, keyingMaterial, keyingMaterial.Length) != 0)
+        {
+            Fail("could not export the SRTP keying material");
+            return;
+        }
+        // The server's final flight is what a client waits for; a client's is answered already.
+        if (_role == DtlsRole.Server && _written.Count > 0 && !_peerProvedKeys)
+        {
+            _flight.Replace(_written, nowMs);
+        }
+        else
+        {
+            _flight.Stop();
+        }
+        _state = DtlsState.Connected;
+        _events.Enqueue(new DtlsEvent.Connected((SrtpProfile)profile, keyingMaterial));
+    }
+
+    private void Fail(string reason)
+    {
+        _flight.Stop();
+        _failureReason = reason;
+        _state = DtlsState.Failed;
+        _events.Enqueue(new DtlsEvent.Failed(reason));
+    }
+
+    /// <summary>Moves what OpenSSL wrote into <see cref="_written"/>, packed into datagrams.</summary>
+    private void TakeOutput()
+    {
+        _written.Clear();
+        int size = TlsNative.DtlsOutputSize(_handle);
+        if (size <= 0)
         {
             return;
         }
-
-        _channel.EnqueueInput(datagram);
+        var records = new byte[size];
+        int taken = TlsNative.DtlsTakeOutput(_handle, records, records.Length);
+        DtlsRecord.Pack(records.AsSpan(0, Math.Max(taken, 0)), _options.Mtu, _written);
     }
 
-    /// <summary>Copies the next datagram to send; false when there is none.</summary>
-    public bool TryPollOutput(Span<byte> destination, out int length) =>
-        _channel.TryDequeueOutput(destination, out length);
-
-    /// <summary>
-    /// Sends close_notify if connected and tells the handshake thread to end, then waits for it
-    /// at most <see cref="DisposeWait"/>. A thread still busy after that (inside BouncyCastle, or
-    /// in a slow StateChanged handler) ends by itself once it returns: it is a background thread
-    /// and the channel it reads is aborted. Stopping a server with hundreds of sessions therefore
-    /// never waits on any one of them.
-    /// </summary>
-    public void Dispose()
+    /// <summary>OpenSSL's names for our profiles, in preference order ("SRTP_AEAD_AES_128_GCM:SRTP_AES128_CM_SHA1_80").</summary>
+    private static string ProfileList(SrtpProfile[] profiles) => string.Join(':', profiles.Select(profile => profile switch
     {
-        if (Stop() is { } thread && thread != Thread.CurrentThread)
-        {
-            thread.Join(DisposeWait);
-        }
-    }
-
-    /// <summary>
-    /// Sends close_notify if connected and tells the handshake thread to end, without waiting
-    /// for it (<see cref="WaitForThreadExit"/> does). Whoever stops many sessions at once stops
-    /// them all first and then waits once, not once per session.
-    /// </summary>
-    /// <returns>The handshake thread, if it was started.</returns>
-    public Thread? Stop()
-    {
-        Thread? thread;
-        lock (_lifecycleGate)
-        {
-            if (_disposed)
-            {
-                return null;
-            }
-
-            _disposed = true;
-            thread = _thread;
-        }
-
-        if (thread is null)
-        {
-            SetState(DtlsState.Closed);
-            return null;
-        }
-
-        try
-        {
-            // Sends close_notify through the channel (RFC 5246 §7.2.1) and closes it, which wakes the thread.
-            _transport?.Close();
-        }
-        catch (Exception)
-        {
-            // Best effort: the peer also learns of the end through ICE consent expiry.
-        }
-
-        _channel.Abort();
-        return thread;
-    }
-
-    /// <summary>How long <see cref="Dispose"/> waits for the handshake thread.</summary>
-    internal static TimeSpan DisposeWait { get; } = TimeSpan.FromMilliseconds(200);
-
-    /// <summary>True once the handshake thread has ended (or never started); for tests and shutdown.</summary>
-    public bool WaitForThreadExit(TimeSpan timeout)
-    {
-        Thread? thread;
-        lock (_lifecycleGate)
-        {
-            thread = _thread;
-        }
-        return thread is null || thread.Join(timeout);
-    }
-
-    private void Run()
-    {
-        // State is already Handshaking (set by Start so callers see it at once); announce it here.
-        StateChanged?.Invoke(DtlsState.Handshaking);
-        try
-        {
-            var crypto = new BcTlsCrypto(new SecureRandom());
-            DtlsTransport transport = _role == DtlsRole.Server
-                ? new DtlsServerProtocol().Accept(new DtlsSrtpServer(crypto, _negotiation), _channel)
-                : new DtlsClientProtocol().Connect(new DtlsSrtpClient(crypto, _negotiation), _channel);
-            _transport = transport;
-            if (_disposed)
-            {
-                transport.Close();
-                SetState(DtlsState.Closed);
-                return;
-            }
-
-            SetState(DtlsState.Connected);
-
-            // No application data is expected (no data channels); reading keeps BC answering
-            // retransmitted handshake flights and processing alerts until the channel closes.
-            var buffer = new byte[transport.GetReceiveLimit()];
-            while (!_disposed)
-            {
-                transport.Receive(buffer, 0, buffer.Length, 0);
-            }
-
-            SetState(DtlsState.Closed);
-        }
-        catch (Exception exception)
-        {
-            if (_disposed || _negotiation.CloseNotifyReceived)
-            {
-                SetState(DtlsState.Closed);
-            }
-            else
-            {
-                _failureReason = _negotiation.FailureReason ?? Describe(exception);
-                SetState(DtlsState.Failed);
-            }
-        }
-    }
-
-    private static string Describe(Exception exception) => exception switch
-    {
-        TlsTimeoutException => "DTLS handshake timed out",
-        TlsFatalAlertReceived received => $"peer sent fatal alert {AlertDescription.GetName(received.AlertDescription)}",
-        TlsFatalAlert alert => $"DTLS failed: {AlertDescription.GetName(alert.AlertDescription)}",
-        _ => $"DTLS failed: {exception.Message}",
-    };
-
-    private DtlsSrtpNegotiation HandshakeResult() =>
-        _negotiation.KeyingMaterial is null
-            ? throw new InvalidOperationException("DTLS handshake has not completed.")
-            : _negotiation;
-
-    private void SetState(DtlsState state)
-    {
-        _state = state;
-        StateChanged?.Invoke(state);
-    }
+        SrtpProfile.AeadAes128Gcm => "SRTP_AEAD_AES_128_GCM",
+        SrtpProfile.Aes128CmHmacSha1_80 => "SRTP_AES128_CM_SHA1_80",
+        _ => throw new ArgumentOutOfRangeException(nameof(profiles), profile, "no OpenSSL name for this SRTP profile"),
+    }));
 }

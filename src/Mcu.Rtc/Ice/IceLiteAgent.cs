@@ -63,6 +63,9 @@ public sealed class IceLiteAgent : IDisposable
     /// </summary>
     public bool IsConsentExpired(long nowMs) => _nominated && nowMs - _lastSelectedCheckMs >= ConsentTimeoutMs;
 
+    /// <summary>When consent expires unless a check comes first; <see cref="long.MaxValue"/> before nomination.</summary>
+    public long ConsentExpiresAtMs => _nominated ? _lastSelectedCheckMs + ConsentTimeoutMs : long.MaxValue;
+
     /// <summary>
     /// Handles one STUN datagram from <paramref name="remote"/>. Writes the response, if any, into
     /// <paramref name="response"/> (at least <see cref="MaxResponseLength"/> bytes) and sets

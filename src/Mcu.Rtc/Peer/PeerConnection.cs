@@ -38,11 +38,12 @@ public enum PeerInput
 
 /// <summary>
 /// One participant's secure media connection: ICE, DTLS and SRTP composed, without
-/// sockets or clocks. Datagrams and the time go in; control datagrams come out of
-/// <see cref="TryPollTransmit"/>, media is unprotected in place by
-/// <see cref="HandleDatagram"/> and protected in place by <see cref="TryProtectRtp"/>.
-/// DTLS alone runs its handshake on a thread of its own (see <see cref="DtlsSession"/>);
-/// its output is announced through <see cref="TransmitReady"/>.
+/// sockets, threads or clocks. Datagrams (<see cref="HandleDatagram"/>) and timeouts
+/// (<see cref="HandleTimeout"/>, due at <see cref="NextTimeoutMs"/>) go in with the time;
+/// control datagrams (ICE, DTLS) come out of <see cref="TryPollTransmit"/> after either call;
+/// media is unprotected in place by <see cref="HandleDatagram"/> and protected in place by
+/// <see cref="TryProtectRtp"/>. Calls may come from several threads (the receive loop, the
+/// timer, senders): each part has its own small lock, none held across another's.
 /// </summary>
 public sealed class PeerConnection : IDisposable
 {
@@ -70,8 +71,9 @@ public sealed class PeerConnection : IDisposable
     private bool _iceDisposed;
     private SrtpContext? _srtpIn;
     private SrtpContext? _srtpOut;
+    private SrtpProfile _srtpProfile;
     private volatile PeerState _state = PeerState.New;
-    private bool _dtlsStarted;
+    private volatile bool _peerProvedKeys;
     private long? _firstTimeoutMs;
 
     public PeerConnection(PeerConnectionOptions options)
@@ -89,14 +91,10 @@ public sealed class PeerConnection : IDisposable
                 RandomTieBreaker());
             _state = PeerState.Connecting;
         }
-        _dtls = new DtlsSession(options.DtlsRole, options.Certificate, options.RemoteFingerprint, OnDtlsOutput);
-        _dtls.StateChanged += OnDtlsStateChanged;
+        _dtls = new DtlsSession(options.DtlsRole, options.Certificate, options.RemoteFingerprint);
     }
 
-    /// <summary>Raised (on any thread) when control output is waiting that no input call will drain: DTLS flights.</summary>
-    public event Action? TransmitReady;
-
-    /// <summary>Raised (on any thread) when <see cref="State"/> changes.</summary>
+    /// <summary>Raised when <see cref="State"/> changes, on the thread whose call changed it.</summary>
     public event Action<PeerState>? StateChanged;
 
     public PeerState State => _state;
@@ -111,7 +109,40 @@ public sealed class PeerConnection : IDisposable
     /// <summary>Where media goes: the address ICE nominated.</summary>
     public IPEndPoint? RemoteEndPoint => _iceLite?.SelectedRemote ?? (_iceControlling is { IsConnected: true } ? _options.RemoteCandidate : null);
 
-    public SrtpProfile? SrtpProfile => _srtpOut is null ? null : _dtls.SrtpProfile;
+    public SrtpProfile? SrtpProfile => _srtpOut is null ? null : _srtpProfile;
+
+    /// <summary>
+    /// When <see cref="HandleTimeout"/> next has work: a connectivity or consent check, a DTLS
+    /// resend, a deadline. <see cref="long.MaxValue"/> once closed; 0 before the first call.
+    /// </summary>
+    public long NextTimeoutMs
+    {
+        get
+        {
+            if (_state is PeerState.Closed or PeerState.Failed)
+            {
+                return long.MaxValue;
+            }
+            long next = _dtls.NextTimeoutMs;
+            lock (_iceLock)
+            {
+                if (_iceDisposed)
+                {
+                    return long.MaxValue;
+                }
+                if (_firstTimeoutMs is not { } first)
+                {
+                    return 0;
+                }
+                if (_state != PeerState.Connected)
+                {
+                    next = Math.Min(next, first + (long)_options.SetupTimeout.TotalMilliseconds);
+                }
+                next = Math.Min(next, _iceLite?.ConsentExpiresAtMs ?? _iceControlling!.NextTimeoutMs);
+            }
+            return next;
+        }
+    }
 
     /// <summary>
     /// Handles one datagram from <paramref name="remote"/>. For <see cref="PeerInput.Rtp"/> and
@@ -135,9 +166,9 @@ public sealed class PeerConnection : IDisposable
             {
                 return PeerInput.Dropped;
             }
-            StartDtlsOnce();
-            _dtls.HandleInput(datagram);
-            return PeerInput.Control;
+            bool accepted = _dtls.HandleInput(datagram, nowMs);
+            HandleDtlsEvents();
+            return accepted ? PeerInput.Control : PeerInput.Dropped;
         }
         if (first is >= RtpMin and <= RtpMax)
         {
@@ -146,18 +177,23 @@ public sealed class PeerConnection : IDisposable
             {
                 return PeerInput.Dropped;
             }
-            if (RtpDemux.IsRtcp(datagram))
+            var input = RtpDemux.IsRtcp(datagram)
+                ? srtp.TryUnprotectRtcp(datagram, out plainLength) ? PeerInput.Rtcp : PeerInput.Dropped
+                : srtp.TryUnprotectRtp(datagram, out plainLength) ? PeerInput.Rtp : PeerInput.Dropped;
+            if (input != PeerInput.Dropped && !_peerProvedKeys)
             {
-                return srtp.TryUnprotectRtcp(datagram, out plainLength) ? PeerInput.Rtcp : PeerInput.Dropped;
+                // Only a peer that finished the handshake has these keys: our final flight arrived.
+                _peerProvedKeys = true;
+                _dtls.PeerProvedKeys();
             }
-            return srtp.TryUnprotectRtp(datagram, out plainLength) ? PeerInput.Rtp : PeerInput.Dropped;
+            return input;
         }
         return PeerInput.Dropped;
     }
 
     /// <summary>
-    /// Drives the timers: client connectivity checks, consent freshness, set-up timeout.
-    /// Call it often (every 20-50 ms); it does work only when some is due.
+    /// Drives the timers: client connectivity checks, consent freshness, DTLS resends, set-up
+    /// timeout. Call it at <see cref="NextTimeoutMs"/> (calling more often is harmless).
     /// </summary>
     public void HandleTimeout(long nowMs)
     {
@@ -169,6 +205,8 @@ public sealed class PeerConnection : IDisposable
             }
             HandleTimeoutLocked(nowMs);
         }
+        _dtls.HandleTimeout(nowMs);
+        HandleDtlsEvents();
     }
 
     private void HandleTimeoutLocked(long nowMs)
@@ -251,24 +289,16 @@ public sealed class PeerConnection : IDisposable
     }
 
     /// <summary>
-    /// Closes: close_notify goes out and the DTLS thread is told to end, without waiting for it
-    /// (it is a background thread reading an aborted channel, and whatever it still raises finds
-    /// the peer closed). A room closing with 25 participants, or a server stopping with hundreds,
-    /// so never waits on one stuck handshake after another.
+    /// Closes: close_notify (if DTLS was connected) waits in <see cref="TryPollTransmit"/>, and
+    /// the DTLS and ICE state is freed. Safe to call twice.
     /// </summary>
-    public void Close() => CloseWithoutWaiting();
-
-    /// <summary>
-    /// Closes without waiting for the DTLS thread, which is returned (if there is one) for the
-    /// caller to wait on: the transport stops every peer first and then waits once for all.
-    /// </summary>
-    internal Thread? CloseWithoutWaiting()
+    public void Close()
     {
         if (_state is not (PeerState.Closed or PeerState.Failed))
         {
             SetState(PeerState.Closed);
         }
-        var thread = _dtls.Stop();
+        _dtls.Close();
         lock (_iceLock)
         {
             // The agents hold keyed HMACs that another thread may be using right now.
@@ -276,7 +306,6 @@ public sealed class PeerConnection : IDisposable
             _iceLite?.Dispose();
             _iceControlling?.Dispose();
         }
-        return thread;
     }
 
     public void Dispose() => Close();
@@ -285,10 +314,25 @@ public sealed class PeerConnection : IDisposable
 
     private PeerInput HandleStun(ReadOnlySpan<byte> datagram, IPEndPoint remote, long nowMs)
     {
+        PeerInput input;
+        bool iceConnected;
         lock (_iceLock)
         {
-            return _iceDisposed ? PeerInput.Dropped : HandleStunLocked(datagram, remote, nowMs);
+            if (_iceDisposed)
+            {
+                return PeerInput.Dropped;
+            }
+            bool wasConnected = IsIceConnected;
+            input = HandleStunLocked(datagram, remote, nowMs);
+            iceConnected = !wasConnected && IsIceConnected;
         }
+        if (iceConnected)
+        {
+            // Outside the ICE lock: a client's first flight is OpenSSL work.
+            _dtls.Start(nowMs);
+            HandleDtlsEvents();
+        }
+        return input;
     }
 
     private PeerInput HandleStunLocked(ReadOnlySpan<byte> datagram, IPEndPoint remote, long nowMs)
@@ -304,7 +348,6 @@ public sealed class PeerConnection : IDisposable
             if (_iceLite.IsConnected && _state == PeerState.New)
             {
                 SetState(PeerState.Connecting);
-                StartDtlsOnce();
             }
             // RFC 8445 §7.3: only a check that passed MESSAGE-INTEGRITY speaks for the peer; an error
             // answer (a 401 to a guessed ufrag) goes back to the sender but must not make it the peer.
@@ -315,51 +358,33 @@ public sealed class PeerConnection : IDisposable
                 _ => PeerInput.Refused,
             };
         }
-        bool wasConnected = _iceControlling!.IsConnected;
-        _iceControlling.HandleStun(datagram, remote, nowMs);
-        if (!wasConnected && _iceControlling.IsConnected)
-        {
-            StartDtlsOnce();
-        }
+        _iceControlling!.HandleStun(datagram, remote, nowMs);
         return PeerInput.Control;
     }
 
-    private void StartDtlsOnce()
+    /// <summary>Acts on what DTLS reported; each event reaches exactly one caller, whichever thread polls it.</summary>
+    private void HandleDtlsEvents()
     {
-        lock (_sendLock)
+        while (_dtls.TryPollEvent(out var dtlsEvent))
         {
-            if (_dtlsStarted)
+            switch (dtlsEvent)
             {
-                return;
-            }
-            _dtlsStarted = true;
-        }
-        _dtls.Start();
-    }
-
-    private void OnDtlsOutput() => TransmitReady?.Invoke();
-
-    private void OnDtlsStateChanged(DtlsState state)
-    {
-        switch (state)
-        {
-            case DtlsState.Connected:
-                var (local, remote) = SrtpKeys.CreateContexts(_dtls.SrtpProfile, _dtls.SrtpKeyingMaterial,
-                    isDtlsServer: _options.DtlsRole == DtlsRole.Server);
-                _srtpIn = remote;
-                _srtpOut = local;
-                SetState(PeerState.Connected);
-                break;
-            case DtlsState.Failed:
-                Fail("DTLS failed: " + (_dtls.FailureReason ?? "unknown reason"));
-                break;
-            case DtlsState.Closed:
-                if (_state is not (PeerState.Closed or PeerState.Failed))
-                {
+                case DtlsEvent.Connected connected:
+                    var (local, remote) = SrtpKeys.CreateContexts(connected.Profile, connected.KeyingMaterial,
+                        isDtlsServer: _options.DtlsRole == DtlsRole.Server);
+                    _srtpProfile = connected.Profile;
+                    _srtpIn = remote;
+                    _srtpOut = local;
+                    SetState(PeerState.Connected);
+                    break;
+                case DtlsEvent.Failed failed:
+                    Fail("DTLS failed: " + failed.Reason);
+                    break;
+                case DtlsEvent.Closed when _state is not (PeerState.Closed or PeerState.Failed):
                     FailureReason = "the peer closed DTLS";
                     SetState(PeerState.Closed);
-                }
-                break;
+                    break;
+            }
         }
     }
 

@@ -21,10 +21,9 @@ public sealed class UdpTransport : IDisposable
 {
     private const int MaxDatagram = 2048;
     internal const int MaxAddressesPerConnection = 4;
-    private static readonly TimeSpan TimerPeriod = TimeSpan.FromMilliseconds(20);
 
-    /// <summary>How long <see cref="Dispose"/> waits, in all, for the connections' DTLS threads.</summary>
-    internal static readonly TimeSpan StopWait = TimeSpan.FromSeconds(1);
+    /// <summary>How often the timer loop looks for connections whose <see cref="PeerConnection.NextTimeoutMs"/> has come.</summary>
+    private static readonly TimeSpan TimerPeriod = TimeSpan.FromMilliseconds(20);
 
     private readonly Socket _socket;
     private readonly TimeProvider _time;
@@ -64,7 +63,6 @@ public sealed class UdpTransport : IDisposable
         {
             throw new InvalidOperationException($"ICE ufrag {peer.LocalUfrag} is in use already.");
         }
-        peer.TransmitReady += () => Flush(connection);
         peer.StateChanged += state => OnStateChanged(connection, state);
         if (peer.RemoteEndPoint is null && TryGetClientCandidate(peer, out var candidate))
         {
@@ -82,6 +80,7 @@ public sealed class UdpTransport : IDisposable
         if (Forget(connection))
         {
             connection.Peer.Close();
+            Flush(connection); // close_notify
         }
     }
 
@@ -127,35 +126,19 @@ public sealed class UdpTransport : IDisposable
         }
     }
 
-    /// <summary>
-    /// Stops: every connection is closed (close_notify goes out), then the DTLS threads get
-    /// <see cref="StopWait"/> in all to end, however many there are; a thread stuck past that
-    /// is a background thread and does not hold the process.
-    /// </summary>
+    /// <summary>Stops: every connection is closed (close_notify goes out), then the socket.</summary>
     public void Dispose()
     {
         _stop.Cancel();
-        var threads = new List<Thread>();
         foreach (var connection in _byUfrag.Values)
         {
             try
             {
-                if (Forget(connection) && connection.Peer.CloseWithoutWaiting() is { } thread)
-                {
-                    threads.Add(thread);
-                }
+                Remove(connection);
             }
             catch (Exception e)
             {
                 Log.HandlerFailed(_logger, e);
-            }
-        }
-        long deadline = Environment.TickCount64 + (long)StopWait.TotalMilliseconds;
-        foreach (var thread in threads)
-        {
-            if (!thread.Join(TimeSpan.FromMilliseconds(Math.Max(0, deadline - Environment.TickCount64))))
-            {
-                break;
             }
         }
         _socket.Dispose();
@@ -306,8 +289,11 @@ public sealed class UdpTransport : IDisposable
                 {
                     try
                     {
-                        connection.Peer.HandleTimeout(now);
-                        Flush(connection);
+                        if (now >= connection.Peer.NextTimeoutMs)
+                        {
+                            connection.Peer.HandleTimeout(now);
+                            Flush(connection);
+                        }
                     }
                     catch (Exception e)
                     {

@@ -18,7 +18,7 @@ public sealed class ShutdownTests
         try
         {
             // Offers that never connect, offers whose ICE completes and whose DTLS never starts
-            // (a handshake thread each, waiting for a ClientHello), and real connected participants.
+            // (a DTLS session each, waiting for a ClientHello), and real connected participants.
             for (int i = 0; i < 250; i++)
             {
                 peers.Add(await TransportRawPeer.OfferAsync(http, echo));
@@ -33,7 +33,7 @@ public sealed class ShutdownTests
             }
             for (int i = 0; i < 100; i++)
             {
-                // And handshakes left after the ClientHello: the server's DTLS thread mid-handshake.
+                // And handshakes left after the ClientHello: the server's DTLS session mid-handshake.
                 var peer = await TransportRawPeer.OfferAsync(http, echo);
                 await peer.StallDtlsAsync();
                 peers.Add(peer);

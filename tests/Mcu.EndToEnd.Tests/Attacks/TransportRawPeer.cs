@@ -111,7 +111,7 @@ internal sealed class TransportRawPeer : IDisposable
 
     /// <summary>
     /// Completes ICE, then starts a DTLS handshake as client and sends only its first flight
-    /// (the ClientHello): the server's handshake thread is left mid-handshake, waiting for more.
+    /// (the ClientHello): the server's DTLS session is left mid-handshake, waiting for more.
     /// </summary>
     public async Task StallDtlsAsync()
     {
@@ -120,21 +120,13 @@ internal sealed class TransportRawPeer : IDisposable
         {
             throw new InvalidOperationException("ICE did not complete");
         }
-        using var ready = new SemaphoreSlim(0);
-        var dtls = new DtlsSession(DtlsRole.Client, Certificate, new string('A', 2), () => ready.Release());
-        try
+        var dtls = new DtlsSession(DtlsRole.Client, Certificate, new string('A', 2));
+        _stalled.Add(dtls);
+        dtls.Start(0);
+        var buffer = new byte[1500];
+        while (dtls.TryPollOutput(buffer, out int length))
         {
-            dtls.Start();
-            await ready.WaitAsync(TimeSpan.FromSeconds(5));
-            var buffer = new byte[1500];
-            while (dtls.TryPollOutput(buffer, out int length))
-            {
-                Socket.Send(buffer.AsSpan(0, length), Server);
-            }
-        }
-        finally
-        {
-            _stalled.Add(dtls);
+            Socket.Send(buffer.AsSpan(0, length), Server);
         }
     }
 
@@ -192,7 +184,7 @@ internal sealed class TransportRawPeer : IDisposable
     {
         foreach (var dtls in _stalled)
         {
-            dtls.Stop();
+            dtls.Dispose();
         }
         Socket.Dispose();
     }

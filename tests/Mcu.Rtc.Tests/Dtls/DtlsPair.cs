@@ -1,20 +1,18 @@
-using System.Diagnostics;
 using Mcu.Rtc.Dtls;
 
 namespace Mcu.Rtc.Tests.Dtls;
 
 /// <summary>
-/// A server and a client session wired back to back in memory: the test thread moves each side's
-/// output into the other's input, sleeping on a signal (not a timer) while BC works.
+/// A server and a client session wired back to back in memory on a simulated clock: the test
+/// thread moves each side's output into the other's input and, when nothing moves, jumps the
+/// clock to the next timeout. No thread, no sleep.
 /// </summary>
 internal sealed class DtlsPair : IDisposable
 {
-    /// <summary>Safety net only: a healthy in-memory handshake takes milliseconds.</summary>
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
+    /// <summary>A handshake that has not settled after this much simulated time never will.</summary>
+    private const long SimulatedLimitMs = 120_000;
 
-    private readonly AutoResetEvent _activity = new(false);
-    private int _clientDatagramsSent;
-    private int _serverDatagramsSent;
+    private readonly byte[] _buffer = new byte[2048];
 
     /// <param name="clientExpects">Fingerprint the client expects; by default the server's real one.</param>
     /// <param name="serverExpects">Fingerprint the server expects; by default the client's real one.</param>
@@ -26,13 +24,11 @@ internal sealed class DtlsPair : IDisposable
         ServerCertificate = DtlsCertificate.Generate();
         ClientCertificate = DtlsCertificate.Generate();
         Server = new DtlsSession(DtlsRole.Server, ServerCertificate,
-            serverExpects ?? rewriteRealFingerprint(ClientCertificate.Sha256Fingerprint), Signal,
+            serverExpects ?? rewriteRealFingerprint(ClientCertificate.Sha256Fingerprint),
             serverOptions ?? DtlsSessionOptions.Default);
         Client = new DtlsSession(DtlsRole.Client, ClientCertificate,
-            clientExpects ?? rewriteRealFingerprint(ServerCertificate.Sha256Fingerprint), Signal,
+            clientExpects ?? rewriteRealFingerprint(ServerCertificate.Sha256Fingerprint),
             clientOptions ?? DtlsSessionOptions.Default);
-        Server.StateChanged += _ => Signal();
-        Client.StateChanged += _ => Signal();
     }
 
     internal DtlsCertificate ServerCertificate { get; }
@@ -43,58 +39,59 @@ internal sealed class DtlsPair : IDisposable
 
     internal DtlsSession Client { get; }
 
-    /// <summary>Return true to drop the client's n-th datagram (0-based) instead of delivering it.</summary>
-    internal Func<int, bool> DropClientDatagram { get; set; } = _ => false;
+    internal long NowMs { get; private set; }
 
-    internal int ClientDatagramsSent => _clientDatagramsSent;
+    /// <summary>Every datagram either side sent, with the simulated time; <c>Dropped</c> if the link lost it.</summary>
+    internal List<(long AtMs, bool FromServer, byte[] Data, bool Dropped)> Sent { get; } = [];
+
+    internal List<DtlsEvent> ServerEvents { get; } = [];
+
+    internal List<DtlsEvent> ClientEvents { get; } = [];
+
+    /// <summary>Return true to lose a datagram (from the server or not) instead of delivering it.</summary>
+    internal Func<bool, byte[], bool> Drop { get; set; } = (_, _) => false;
+
+    internal DtlsEvent.Connected ServerConnected => Assert.Single(ServerEvents.OfType<DtlsEvent.Connected>());
+
+    internal DtlsEvent.Connected ClientConnected => Assert.Single(ClientEvents.OfType<DtlsEvent.Connected>());
 
     internal void Start()
     {
-        Server.Start();
-        Client.Start();
+        Server.Start(NowMs);
+        Client.Start(NowMs);
     }
 
-    /// <summary>Pumps datagrams both ways until <paramref name="done"/> holds; false on deadline.</summary>
-    internal bool PumpUntil(Func<bool> done)
+    /// <summary>Moves datagrams both ways until neither side has any left, at the current time.</summary>
+    internal void Pump()
     {
-        var buffer = new byte[2048];
-        var clock = Stopwatch.StartNew();
+        bool moved = true;
+        while (moved)
+        {
+            moved = Move(Client, Server, fromServer: false) | Move(Server, Client, fromServer: true);
+            Collect();
+        }
+    }
+
+    /// <summary>Pumps, jumping the clock from timeout to timeout, until <paramref name="done"/>; false if it never comes.</summary>
+    internal bool RunUntil(Func<bool> done)
+    {
+        Pump();
         while (!done())
         {
-            if (clock.Elapsed > Deadline)
+            long next = Math.Min(Server.NextTimeoutMs, Client.NextTimeoutMs);
+            if (next == long.MaxValue || next > SimulatedLimitMs)
             {
                 return false;
             }
-
-            bool moved = false;
-            while (Client.TryPollOutput(buffer, out int length))
-            {
-                if (!DropClientDatagram(_clientDatagramsSent++))
-                {
-                    Server.HandleInput(buffer.AsSpan(0, length));
-                }
-
-                moved = true;
-            }
-
-            while (Server.TryPollOutput(buffer, out int length))
-            {
-                _serverDatagramsSent++;
-                Client.HandleInput(buffer.AsSpan(0, length));
-                moved = true;
-            }
-
-            if (!moved)
-            {
-                _activity.WaitOne(TimeSpan.FromMilliseconds(200));
-            }
+            NowMs = Math.Max(NowMs, next);
+            Server.HandleTimeout(NowMs);
+            Client.HandleTimeout(NowMs);
+            Pump();
         }
-
         return true;
     }
 
-    internal bool PumpUntilBothSettled() =>
-        PumpUntil(() => IsSettled(Server.State) && IsSettled(Client.State));
+    internal bool RunUntilBothSettled() => RunUntil(() => IsSettled(Server.State) && IsSettled(Client.State));
 
     internal static bool IsSettled(DtlsState state) => state is DtlsState.Connected or DtlsState.Failed or DtlsState.Closed;
 
@@ -102,8 +99,34 @@ internal sealed class DtlsPair : IDisposable
     {
         Client.Dispose();
         Server.Dispose();
-        _activity.Dispose();
     }
 
-    private void Signal() => _activity.Set();
+    private bool Move(DtlsSession from, DtlsSession to, bool fromServer)
+    {
+        bool moved = false;
+        while (from.TryPollOutput(_buffer, out int length))
+        {
+            byte[] datagram = _buffer[..length];
+            bool dropped = Drop(fromServer, datagram);
+            Sent.Add((NowMs, fromServer, datagram, dropped));
+            if (!dropped)
+            {
+                to.HandleInput(datagram, NowMs);
+            }
+            moved = true;
+        }
+        return moved;
+    }
+
+    private void Collect()
+    {
+        while (Server.TryPollEvent(out var serverEvent))
+        {
+            ServerEvents.Add(serverEvent);
+        }
+        while (Client.TryPollEvent(out var clientEvent))
+        {
+            ClientEvents.Add(clientEvent);
+        }
+    }
 }

@@ -3,29 +3,33 @@ using Mcu.Rtc.Srtp;
 
 namespace Mcu.Rtc.Tests.Dtls;
 
+/// <summary>Two sessions back to back on a simulated clock (<see cref="DtlsPair"/>): no thread, no sleep.</summary>
 public class DtlsSessionTests
 {
-    /// <summary>Keeps retransmission tests short: first resend after 100 ms instead of 1 s.</summary>
-    private static readonly DtlsSessionOptions FastResend = new() { HandshakeResendMillis = 100 };
-
     [Fact]
-    public void Handshake_BothSidesConnect_AndAgreeOnProfileAndKeyingMaterial()
+    public void Handshake_BothSidesConnect_AndAgreeOnProfileAndKeyingMaterial_WithoutTimePassing()
     {
         using var pair = new DtlsPair();
         pair.Start();
 
-        Assert.True(pair.PumpUntilBothSettled());
+        Assert.True(pair.RunUntilBothSettled());
 
+        Assert.Equal(0, pair.NowMs); // nothing lost, so nothing waited for a timer
         Assert.Equal(DtlsState.Connected, pair.Server.State);
         Assert.Equal(DtlsState.Connected, pair.Client.State);
         Assert.Null(pair.Server.FailureReason);
-        // Both offer GCM first; the server takes the first of the client's list it supports.
-        Assert.Equal(SrtpProfile.AeadAes128Gcm, pair.Server.SrtpProfile);
-        Assert.Equal(pair.Server.SrtpProfile, pair.Client.SrtpProfile);
-        byte[] serverKeys = pair.Server.SrtpKeyingMaterial;
-        Assert.Equal(56, serverKeys.Length);
-        Assert.Equal(serverKeys, pair.Client.SrtpKeyingMaterial);
-        Assert.Contains(serverKeys, b => b != 0);
+        // Both prefer GCM; the server takes its most preferred profile the client offers.
+        Assert.Equal(SrtpProfile.AeadAes128Gcm, pair.ServerConnected.Profile);
+        Assert.Equal(SrtpProfile.AeadAes128Gcm, pair.ClientConnected.Profile);
+        Assert.Equal(56, pair.ServerConnected.KeyingMaterial.Length);
+        Assert.Equal(pair.ServerConnected.KeyingMaterial, pair.ClientConnected.KeyingMaterial);
+        Assert.Contains(pair.ServerConnected.KeyingMaterial, b => b != 0);
+        // Every datagram is whole records within the MTU.
+        Assert.All(pair.Sent, sent =>
+        {
+            Assert.InRange(sent.Data.Length, DtlsRecord.HeaderLength, DtlsSessionOptions.Default.Mtu);
+            Assert.True(DtlsRecord.IsWholeRecords(sent.Data));
+        });
     }
 
     [Fact]
@@ -36,39 +40,66 @@ public class DtlsSessionTests
         first.Start();
         second.Start();
 
-        Assert.True(first.PumpUntilBothSettled());
-        Assert.True(second.PumpUntilBothSettled());
+        Assert.True(first.RunUntilBothSettled());
+        Assert.True(second.RunUntilBothSettled());
 
-        Assert.NotEqual(first.Client.SrtpKeyingMaterial, second.Client.SrtpKeyingMaterial);
+        Assert.NotEqual(first.ClientConnected.KeyingMaterial, second.ClientConnected.KeyingMaterial);
     }
 
     [Fact]
-    public void Client_WithWrongServerFingerprint_FailsWithFingerprintReason()
+    public void Client_WithWrongServerFingerprint_FailsWithFingerprintReason_AndTellsTheServer()
     {
         string wrong = DtlsCertificate.Generate().Sha256Fingerprint;
         using var pair = new DtlsPair(clientExpects: wrong);
         pair.Start();
 
-        Assert.True(pair.PumpUntilBothSettled());
+        Assert.True(pair.RunUntilBothSettled());
 
         Assert.Equal(DtlsState.Failed, pair.Client.State);
         Assert.Equal("remote certificate fingerprint does not match the SDP", pair.Client.FailureReason);
+        Assert.Empty(pair.ClientEvents.OfType<DtlsEvent.Connected>());
         Assert.Equal(DtlsState.Failed, pair.Server.State);
-        Assert.Throws<InvalidOperationException>(() => pair.Client.SrtpKeyingMaterial);
+        Assert.Equal("peer sent fatal alert bad certificate", pair.Server.FailureReason);
     }
 
     [Fact]
-    public void Server_WithWrongClientFingerprint_FailsWithFingerprintReason()
+    public void Server_WithWrongClientFingerprint_FailsWithFingerprintReason_AndTellsTheClient()
     {
         string wrong = DtlsCertificate.Generate().Sha256Fingerprint;
         using var pair = new DtlsPair(serverExpects: wrong);
         pair.Start();
 
-        Assert.True(pair.PumpUntilBothSettled());
+        Assert.True(pair.RunUntilBothSettled());
 
         Assert.Equal(DtlsState.Failed, pair.Server.State);
         Assert.Equal("remote certificate fingerprint does not match the SDP", pair.Server.FailureReason);
+        Assert.Equal(new DtlsEvent.Failed("remote certificate fingerprint does not match the SDP"), Assert.Single(pair.ServerEvents));
         Assert.Equal(DtlsState.Failed, pair.Client.State);
+        Assert.Equal("peer sent fatal alert bad certificate", pair.Client.FailureReason);
+    }
+
+    [Fact]
+    public void A_fingerprint_that_does_not_parse_matches_no_certificate()
+    {
+        using var pair = new DtlsPair(serverExpects: "AA");
+        pair.Start();
+
+        Assert.True(pair.RunUntilBothSettled());
+
+        Assert.Equal(DtlsState.Failed, pair.Server.State);
+        Assert.Equal("remote certificate fingerprint does not match the SDP", pair.Server.FailureReason);
+    }
+
+    [Fact]
+    public void Fingerprint_IsComparedCaseInsensitively()
+    {
+        using var pair = new DtlsPair(rewriteRealFingerprint: fingerprint => fingerprint.ToLowerInvariant());
+        pair.Start();
+
+        Assert.True(pair.RunUntilBothSettled());
+
+        Assert.Equal(DtlsState.Connected, pair.Server.State);
+        Assert.Equal(DtlsState.Connected, pair.Client.State);
     }
 
     [Fact]
@@ -78,126 +109,158 @@ public class DtlsSessionTests
         using var pair = new DtlsPair(serverOptions: aesCmOnly);
         pair.Start();
 
-        Assert.True(pair.PumpUntilBothSettled());
+        Assert.True(pair.RunUntilBothSettled());
 
-        Assert.Equal(DtlsState.Connected, pair.Client.State);
-        Assert.Equal(SrtpProfile.Aes128CmHmacSha1_80, pair.Client.SrtpProfile);
-        Assert.Equal(SrtpProfile.Aes128CmHmacSha1_80, pair.Server.SrtpProfile);
-        Assert.Equal(60, pair.Client.SrtpKeyingMaterial.Length);
-        Assert.Equal(pair.Server.SrtpKeyingMaterial, pair.Client.SrtpKeyingMaterial);
+        Assert.Equal(SrtpProfile.Aes128CmHmacSha1_80, pair.ClientConnected.Profile);
+        Assert.Equal(SrtpProfile.Aes128CmHmacSha1_80, pair.ServerConnected.Profile);
+        Assert.Equal(60, pair.ClientConnected.KeyingMaterial.Length);
+        Assert.Equal(pair.ServerConnected.KeyingMaterial, pair.ClientConnected.KeyingMaterial);
     }
 
     [Fact]
-    public void Handshake_NoCommonSrtpProfile_ServerFails()
+    public void Handshake_NoCommonSrtpProfile_BothFail_WithoutKeys()
     {
         var gcmOnly = new DtlsSessionOptions { SrtpProfiles = [SrtpProfile.AeadAes128Gcm] };
         var aesCmOnly = new DtlsSessionOptions { SrtpProfiles = [SrtpProfile.Aes128CmHmacSha1_80] };
         using var pair = new DtlsPair(serverOptions: gcmOnly, clientOptions: aesCmOnly);
         pair.Start();
 
-        Assert.True(pair.PumpUntilBothSettled());
+        Assert.True(pair.RunUntilBothSettled());
 
         Assert.Equal(DtlsState.Failed, pair.Server.State);
         Assert.Equal("no common SRTP protection profile", pair.Server.FailureReason);
         Assert.Equal(DtlsState.Failed, pair.Client.State);
+        Assert.Equal("peer did not negotiate use_srtp", pair.Client.FailureReason);
+        Assert.Empty(pair.ServerEvents.OfType<DtlsEvent.Connected>());
+        Assert.Empty(pair.ClientEvents.OfType<DtlsEvent.Connected>());
     }
 
     [Fact]
-    public void Fingerprint_IsComparedCaseInsensitively()
+    public void A_lost_ClientHello_goes_out_again_verbatim_after_one_simulated_second_and_not_before()
     {
-        using var pair = new DtlsPair(rewriteRealFingerprint: fingerprint => fingerprint.ToLowerInvariant());
+        bool lostOne = false;
+        using var pair = new DtlsPair { Drop = (fromServer, _) => !fromServer && !lostOne && (lostOne = true) };
         pair.Start();
 
-        Assert.True(pair.PumpUntilBothSettled());
+        Assert.True(pair.RunUntilBothSettled());
+
+        Assert.Equal(DtlsState.Connected, pair.Client.State);
+        var client = pair.Sent.Where(sent => !sent.FromServer).ToList();
+        Assert.True(client[0].Dropped);
+        Assert.Equal(1_000, client[1].AtMs);
+        Assert.Equal(client[0].Data, client[1].Data);
+        Assert.DoesNotContain(pair.Sent, sent => sent.AtMs is > 0 and < 1_000);
+    }
+
+    [Fact]
+    public void A_flight_lost_again_and_again_is_resent_on_a_doubling_timer()
+    {
+        // The server's flight (ServerHello … ServerHelloDone) is lost until 3 s have passed.
+        using var pair = new DtlsPair();
+        pair.Drop = (fromServer, _) => fromServer && pair.NowMs < 3_000;
+        pair.Start();
+
+        Assert.True(pair.RunUntilBothSettled());
 
         Assert.Equal(DtlsState.Connected, pair.Server.State);
         Assert.Equal(DtlsState.Connected, pair.Client.State);
+        var serverFlights = pair.Sent.Where(sent => sent.FromServer).Select(sent => sent.AtMs).Distinct().ToList();
+        // 0: the flight; 1 s and 3 s (1 + 2): resends; 3 s is also when it gets through and the
+        // final flight follows in answer to the client's.
+        Assert.Equal([0L, 1_000L, 3_000L], serverFlights);
+        Assert.Equal(3_000, pair.NowMs);
     }
 
     [Fact]
-    public void DroppedClientHello_IsRetransmitted_AndHandshakeCompletes()
+    public void A_lost_final_flight_is_resent_by_the_server_until_the_peer_proves_its_keys()
     {
-        using var pair = new DtlsPair(serverOptions: FastResend, clientOptions: FastResend) { DropClientDatagram = n => n == 0 };
+        // The client's verbatim resend of its last flight reaches an OpenSSL server as replayed
+        // records, which it drops: only the server's own resend can finish the handshake.
+        using var pair = new DtlsPair();
+        bool lostFinal = false;
+        pair.Drop = (fromServer, _) => fromServer && pair.Server.State == DtlsState.Connected && !lostFinal;
         pair.Start();
-
-        Assert.True(pair.PumpUntilBothSettled());
-
+        pair.Pump();
+        lostFinal = true;
         Assert.Equal(DtlsState.Connected, pair.Server.State);
-        Assert.Equal(DtlsState.Connected, pair.Client.State);
-        Assert.Equal(pair.Server.SrtpKeyingMaterial, pair.Client.SrtpKeyingMaterial);
-        Assert.True(pair.ClientDatagramsSent > 2, "the ClientHello must have been sent again");
+        Assert.Equal(DtlsState.Handshaking, pair.Client.State);
+        byte[][] finalFlight = pair.Sent.Where(sent => sent.Dropped).Select(sent => sent.Data).ToArray();
+        Assert.NotEmpty(finalFlight);
+
+        Assert.True(pair.RunUntil(() => pair.Client.State == DtlsState.Connected));
+
+        Assert.Equal(1_000, pair.NowMs);
+        Assert.Equal(finalFlight, pair.Sent.Where(sent => sent.FromServer && sent.AtMs == 1_000).Select(sent => sent.Data));
+        Assert.Equal(pair.ServerConnected.KeyingMaterial, pair.ClientConnected.KeyingMaterial);
+        // Until the client's SRTP shows it has the keys, the server keeps resending (next at 3 s) …
+        Assert.Equal(3_000, pair.Server.NextTimeoutMs);
+        pair.Server.PeerProvedKeys();
+        // … and then never again.
+        Assert.Equal(long.MaxValue, pair.Server.NextTimeoutMs);
     }
 
     [Fact]
-    public void PeerDispose_SendsCloseNotify_AndOtherSideCloses()
+    public void Without_proof_the_server_resends_its_final_flight_five_times_and_stops()
     {
         using var pair = new DtlsPair();
         pair.Start();
-        Assert.True(pair.PumpUntilBothSettled());
-        Assert.Equal(DtlsState.Connected, pair.Server.State);
+        Assert.True(pair.RunUntilBothSettled());
+        int sentAtConnect = pair.Sent.Count(sent => sent.FromServer);
 
-        pair.Client.Dispose();
-        Assert.True(pair.PumpUntil(() => pair.Server.State != DtlsState.Connected));
+        Assert.False(pair.RunUntil(() => false));
+
+        var resends = pair.Sent.Where(sent => sent.FromServer).Skip(sentAtConnect).Select(sent => sent.AtMs).Distinct();
+        Assert.Equal([1_000L, 3_000L, 7_000L, 15_000L, 31_000L], resends);
+        Assert.Equal(DtlsState.Connected, pair.Client.State); // the copies were dropped as replays
+        Assert.Equal(DtlsState.Connected, pair.Server.State);
+    }
+
+    [Fact]
+    public void A_client_nobody_answers_resends_on_the_doubling_timer_and_fails_after_30_simulated_seconds()
+    {
+        using var pair = new DtlsPair { Drop = (_, _) => true };
+        pair.Start();
+
+        Assert.True(pair.RunUntil(() => pair.Client.State == DtlsState.Failed));
+
+        Assert.Equal(30_000, pair.NowMs);
+        Assert.Equal([0L, 1_000L, 3_000L, 7_000L, 15_000L], pair.Sent.Where(sent => !sent.FromServer).Select(sent => sent.AtMs));
+        Assert.Equal("DTLS handshake timed out", pair.Client.FailureReason);
+        Assert.Equal(new DtlsEvent.Failed("DTLS handshake timed out"), Assert.Single(pair.ClientEvents));
+    }
+
+    [Fact]
+    public void Close_SendsCloseNotify_AndTheOtherSideCloses()
+    {
+        using var pair = new DtlsPair();
+        pair.Start();
+        Assert.True(pair.RunUntilBothSettled());
+        int sent = pair.Sent.Count;
+
+        pair.Client.Close();
+        pair.Pump();
 
         Assert.Equal(DtlsState.Closed, pair.Client.State);
         Assert.Equal(DtlsState.Closed, pair.Server.State);
         Assert.Null(pair.Server.FailureReason);
-        // Keys stay readable after close, for SRTP contexts still draining.
-        Assert.Equal(56, pair.Server.SrtpKeyingMaterial.Length);
+        Assert.IsType<DtlsEvent.Closed>(pair.ServerEvents[^1]);
+        var closeNotify = Assert.Single(pair.Sent.Skip(sent));
+        Assert.Equal(21, closeNotify.Data[0]); // an alert record (encrypted: epoch 1)
+        Assert.Equal(long.MaxValue, pair.Server.NextTimeoutMs);
     }
 
     [Fact]
-    public void Dispose_DuringHandshake_StopsTheThread_AndCloses()
+    public void Close_BeforeStart_Closes_AndLaterInputIsRefused()
     {
-        var states = new List<DtlsState>();
-        var server = new DtlsSession(DtlsRole.Server, DtlsCertificate.Generate(), "AA", () => { });
-        server.StateChanged += state => { lock (states) states.Add(state); };
-        server.Start();
-        Assert.Equal(DtlsState.Handshaking, server.State);
+        using var pair = new DtlsPair();
+        pair.Server.Close();
+        pair.Client.Start(0);
+        Assert.True(pair.Client.TryPollOutput(new byte[2048], out int length));
 
-        server.Dispose();
-
-        // Dispose joins the thread, so its last transition has happened.
-        Assert.Equal(DtlsState.Closed, server.State);
-        lock (states)
-        {
-            Assert.Equal([DtlsState.Handshaking, DtlsState.Closed], states);
-        }
-    }
-
-    [Fact]
-    public void Dispose_BeforeStart_Closes()
-    {
-        var session = new DtlsSession(DtlsRole.Server, DtlsCertificate.Generate(), "AA", () => { });
-
-        session.Dispose();
-
-        Assert.Equal(DtlsState.Closed, session.State);
-        Assert.Throws<ObjectDisposedException>(session.Start);
-    }
-
-    [Fact]
-    public void Dispose_DoesNotWaitForEver_ForAHandshakeThreadThatIsStuck()
-    {
-        using var release = new ManualResetEventSlim(false);
-        var server = new DtlsSession(DtlsRole.Server, DtlsCertificate.Generate(), "AA", () => { });
-        // A listener that blocks the handshake thread on its last transition (as a stuck BC call would).
-        server.StateChanged += state =>
-        {
-            if (state == DtlsState.Closed)
-            {
-                release.Wait(TimeSpan.FromSeconds(30));
-            }
-        };
-        server.Start();
-
-        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
-        server.Dispose();
-        stopwatch.Stop();
-
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(2), $"Dispose took {stopwatch.Elapsed}");
-        Assert.False(server.WaitForThreadExit(TimeSpan.Zero));
-        release.Set();
-        Assert.True(server.WaitForThreadExit(TimeSpan.FromSeconds(5)));
+        Assert.Equal(DtlsState.Closed, pair.Server.State);
+        Assert.False(pair.Server.TryPollOutput(new byte[2048], out _));
+        Assert.True(length > DtlsRecord.HeaderLength);
+        pair.Server.Start(0);
+        Assert.Equal(DtlsState.Closed, pair.Server.State);
     }
 }
