@@ -1,0 +1,98 @@
+using Mcu.Conference.Rooms;
+using Mcu.Server.Auth;
+using Microsoft.AspNetCore.Routing.Patterns;
+using Microsoft.Extensions.Options;
+
+namespace Mcu.Server.Cluster;
+
+/// <summary>
+/// Any node answers for any room. A call on <c>/api/rooms/{room}/…</c> for a room that another live
+/// node hosts goes there before this node's endpoint runs:
+/// <list type="bullet">
+/// <item>WHIP and WHEP <c>POST</c>, and the events WebSocket: <c>307 Temporary Redirect</c> to the same
+/// path and query on the hosting node (RFC 9725 §4.5); the client sends the same request again there,
+/// where the media flows;</item>
+/// <item>everything else (details, layout, speaker, participants, sessions, tokens, recordings, stats):
+/// forwarded with the caller's credentials (<see cref="RoomForwarder"/>).</item>
+/// </list>
+/// Only callers with a credential for the room get that far: the admin key, or a room token of
+/// this room whose signature holds (its incarnation is the hosting node's to check). Rooms hosted
+/// here or nowhere are this node's to answer, as with one node.
+/// </summary>
+public static class ClusterRouting
+{
+    private const string RoomPrefix = "/api/rooms/{room}";
+
+    public static void UseClusterRouting(this WebApplication app)
+    {
+        if (!app.Services.GetRequiredService<IClusterDirectory>().IsShared)
+        {
+            return; // one node: every room is here or nowhere
+        }
+        app.Use(RouteAsync);
+    }
+
+    private static async Task RouteAsync(HttpContext context, RequestDelegate next)
+    {
+        if (context.GetEndpoint() is not RouteEndpoint { RoutePattern.RawText: { } pattern }
+            || !pattern.StartsWith(RoomPrefix, StringComparison.Ordinal)
+            || context.GetRouteValue("room") is not string room
+            || HttpMethods.IsOptions(context.Request.Method)
+            || context.Request.Headers.ContainsKey(RoomForwarder.ForwardedBy)
+            || context.RequestServices.GetRequiredService<RoomDirectory>().TryGet(room, out _))
+        {
+            await next(context);
+            return;
+        }
+        var services = context.RequestServices;
+        var cluster = services.GetRequiredService<IClusterDirectory>();
+        var host = await cluster.HostOfAsync(room, context.RequestAborted);
+        if (!host.IsElsewhere)
+        {
+            await next(context);
+            return;
+        }
+        if (Refusal(context, room) is { } refusal)
+        {
+            await refusal.ExecuteAsync(context);
+            return;
+        }
+        if (Redirects(pattern, context.Request.Method))
+        {
+            context.Response.StatusCode = StatusCodes.Status307TemporaryRedirect;
+            context.Response.Headers.Location = new Uri(host.Url!, context.Request.Path + context.Request.QueryString).ToString();
+            return;
+        }
+        await services.GetRequiredService<RoomForwarder>().ForwardAsync(context, host.Node!, host.Url!);
+    }
+
+    /// <summary>Joins and the events socket go to the media's node themselves; the rest is forwarded.</summary>
+    private static bool Redirects(string pattern, string method) =>
+        (HttpMethods.IsPost(method) && (pattern.EndsWith("/whip", StringComparison.Ordinal) || pattern.EndsWith("/whep", StringComparison.Ordinal)))
+        || (HttpMethods.IsGet(method) && pattern.EndsWith("/events", StringComparison.Ordinal));
+
+    /// <summary>401 without a credential that could be good for <paramref name="room"/>, 403 with another room's; null to pass it on.</summary>
+    private static IResult? Refusal(HttpContext context, string room)
+    {
+        var services = context.RequestServices;
+        if ((HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
+            && services.GetRequiredService<IOptions<McuOptions>>().Value.PublicReads)
+        {
+            return null;
+        }
+        string? bearer = Caller.Bearer(context);
+        if (string.IsNullOrEmpty(bearer))
+        {
+            return BearerAuth.Unauthorized(context, bearer is null ? Caller.Anonymous : Caller.Invalid);
+        }
+        if (services.GetRequiredService<AdminKey>().Matches(bearer))
+        {
+            return null;
+        }
+        if (!services.GetRequiredService<RoomTokenIssuer>().TryValidate(bearer, out var token))
+        {
+            return BearerAuth.Unauthorized(context, Caller.Invalid);
+        }
+        return token.Room == room ? null : BearerAuth.Forbidden(context, "This token is for another room.");
+    }
+}
