@@ -27,7 +27,8 @@ public static class ClusterSetup
         services.AddSingleton(s =>
         {
             var o = s.GetRequiredService<IOptions<McuOptions>>().Value;
-            return new PostgresDirectory(o.StorageConnectionString!, o.NodeName!, NodeAddress.Configured(o.NodeUrl), o.Cluster.NodeTimeoutSeconds,
+            var url = NodeAddress.Configured(o.NodeUrl) ?? (builder.Configuration["http_ports"] is null ? NodeAddress.FromListen(builder.Configuration["urls"]) : null);
+            return new PostgresDirectory(o.StorageConnectionString!, o.NodeName!, url, o.Cluster.NodeTimeoutSeconds,
                 s.GetRequiredService<RoomDirectory>(), s.GetRequiredService<ILogger<PostgresDirectory>>());
         });
         services.AddSingleton<IClusterDirectory>(s => s.GetRequiredService<PostgresDirectory>());

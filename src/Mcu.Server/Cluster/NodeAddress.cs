@@ -35,6 +35,14 @@ public static class NodeAddress
         return null;
     }
 
+    /// <summary>The first listen address (<c>--urls</c>) when it names a host and a port, so the URL is known before the server starts.</summary>
+    public static Uri? FromListen(string? urls)
+    {
+        string first = (urls ?? McuApp.DefaultUrl).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "";
+        return Uri.TryCreate(first.TrimEnd('/') + "/", UriKind.Absolute, out var url) && url.Port > 0
+            && !Wildcards.Any(w => first.Contains("//" + w, StringComparison.Ordinal)) ? url : null;
+    }
+
     /// <summary>The first address the started server listens on (with the port it got, if it asked for 0).</summary>
     public static Uri? FromServer(IServer server) =>
         server.Features.Get<IServerAddressesFeature>()?.Addresses

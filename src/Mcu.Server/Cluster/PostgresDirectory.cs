@@ -54,6 +54,7 @@ public sealed class PostgresDirectory : IClusterDirectory, IDisposable
     private readonly RoomDirectory _rooms;
     private readonly double _timeout;
     private readonly ILogger<PostgresDirectory> _logger;
+    private volatile bool _stopped;
 
     public PostgresDirectory(string connectionString, string node, Uri? url, double timeoutSeconds, RoomDirectory rooms, ILogger<PostgresDirectory> logger)
     {
@@ -280,11 +281,11 @@ public sealed class PostgresDirectory : IClusterDirectory, IDisposable
         string[] names = local.Select(r => r.Name).ToArray();
         var kept = new HashSet<string>(StringComparer.Ordinal);
         await using (var command = Command("""
-            UPDATE mcu.rooms r SET participants = u.participants, layout = u.layout, recording = u.recording
-            FROM unnest(@names, @participants, @layouts, @recording) AS u(name, participants, layout, recording)
+            UPDATE mcu.rooms r SET participants = u.participants, layout = u.layout, recording = u.recording, created_at = u.created_at
+            FROM unnest(@names, @participants, @layouts, @recording, @created) AS u(name, participants, layout, recording, created_at)
             WHERE r.name = u.name AND r.node = @node AND r.instance = @instance AND r.state = 'live'
             RETURNING r.name
-            """, ("names", names), ("participants", local.Select(r => r.Participants.Count).ToArray()),
+            """, ("names", names), ("participants", local.Select(r => r.Participants.Count).ToArray()), ("created", local.Select(r => r.CreatedAt).ToArray()),
             ("layouts", local.Select(r => r.Layout).ToArray()), ("recording", local.Select(r => r.Recorders.Count > 0).ToArray())))
         {
             await using var reader = await command.ExecuteReaderAsync(ct);
@@ -341,6 +342,7 @@ public sealed class PostgresDirectory : IClusterDirectory, IDisposable
     /// <summary>A clean stop: this node's rooms end with it, and it is marked stopped (not dead).</summary>
     public async Task StopAsync(CancellationToken ct)
     {
+        _stopped = true; // the rooms closing from here on need no release each
         await using var command = Command("""
             DELETE FROM mcu.rooms WHERE node = @node AND instance = @instance;
             UPDATE mcu.nodes SET stopped = true, participants = 0, rooms = 0 WHERE name = @node AND instance = @instance;
@@ -350,13 +352,20 @@ public sealed class PostgresDirectory : IClusterDirectory, IDisposable
 
     private async Task ReleaseQuietlyAsync(string room)
     {
+        if (_stopped)
+        {
+            return;
+        }
         try
         {
             await ReleaseAsync(room, CancellationToken.None);
         }
         catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
         {
-            Log.ReleaseFailed(_logger, room, e.Message);
+            if (!_stopped)
+            {
+                Log.ReleaseFailed(_logger, room, e.Message);
+            }
         }
     }
 

@@ -1,0 +1,74 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Mcu.EndToEnd.Tests.Recording;
+using Xunit.Abstractions;
+using static Mcu.EndToEnd.Tests.Cluster.ClusterFixture;
+
+namespace Mcu.EndToEnd.Tests.Cluster;
+
+/// <summary>
+/// The page of node a, in headless Chromium, joins a room that lives on node b: its WHIP offer to a
+/// is redirected (307) to b, where it joins and decodes the two who joined through b directly; its
+/// session's URL is b's, its events socket is b's, and its session ends through a's URL too.
+/// </summary>
+public sealed class ClusterChromiumTests(ClusterFixture cluster, BrowserFixture browser, ITestOutputHelper output) : IClassFixture<ClusterFixture>, IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task Chromium_on_node_a_follows_the_redirect_and_joins_the_room_on_node_b()
+    {
+        using var a = cluster.A.CreateClient();
+        using var b = cluster.B.CreateClient();
+        using (var created = await a.PostAsync("/api/rooms", Body("""{"name":"spread","node":"b"}""")))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+        Assert.Equal("b", (await ListedAsync(a, "spread"))!.Value.GetProperty("node").GetString());
+
+        // Two join through b directly, small and slow, so two cores carry three servers' worth.
+        var small = new BotOptions { Width = 320, Height = 180, FramesPerSecond = 15, DecodeVideo = false };
+        await using var red = await ParticipantBot.JoinAsync(b, cluster.B.Whip("spread", "red"), small with { Name = "red", Colour = (220, 40, 40), ToneHz = 400 });
+        await using var blue = await ParticipantBot.JoinAsync(b, cluster.B.Whip("spread", "blue"), small with { Name = "blue", Colour = (40, 40, 220), ToneHz = 800 });
+
+        // The page is a's; its token comes through a (forwarded to b, so it is bound to b's room).
+        string token = await TokenAsync(a, "spread");
+        var page = await browser.Browser.NewPageAsync();
+        var console = new List<string>();
+        page.Console += (_, message) => console.Add(message.Text);
+        await page.GotoAsync(new Uri(cluster.A.BaseAddress, $"/?source=synthetic&color=%2328c828#room=spread&token={Uri.EscapeDataString(token)}").ToString());
+        await page.FillAsync("#name", "browser");
+        await page.EvaluateAsync("() => window.mcuPage.join()");
+        await Eventually.Get(() => page.EvaluateAsync<string>("() => window.mcuPage.connectionState()"),
+            state => state == "connected", TimeSpan.FromSeconds(20), "the page connecting (status: " + string.Join(" | ", console) + ")");
+
+        // Its session lives on b, and its URL says so.
+        var resource = new Uri(await page.EvaluateAsync<string>("() => window.mcuPage.resource()"));
+        Assert.Equal(cluster.B.BaseAddress.Authority, resource.Authority);
+
+        // grid-4: red and blue, who joined first, on the top row of what the page decodes.
+        await Eventually.Get(() => page.EvaluateAsync<int[]?>("() => window.mcuPage.pixelAt(0.25, 0.25)"),
+            p => Near(p, [220, 40, 40]), TimeSpan.FromSeconds(20), "red top left in the page's picture");
+        await Eventually.Get(() => page.EvaluateAsync<int[]?>("() => window.mcuPage.pixelAt(0.75, 0.25)"),
+            p => Near(p, [40, 40, 220]), TimeSpan.FromSeconds(10), "blue top right in the page's picture");
+        await Eventually.Get(() => page.EvaluateAsync<int>("() => window.mcuPage.framesDecoded()"), frames => frames >= 30,
+            TimeSpan.FromSeconds(10), "30 frames decoded");
+        // Chromium drops Authorization when a redirect crosses origins (another port is another origin): the page sent the offer again.
+        output.WriteLine(string.Join("\n", console));
+        // The people list: read through a (forwarded), refreshed by b's events socket.
+        await Eventually.Get(() => page.EvaluateAsync<string[]>("() => window.mcuPage.people().map(p => p.text)"),
+            people => people.Length == 3, TimeSpan.FromSeconds(10), "three people listed");
+
+        // Ending the session through a's URL: forwarded to b with the page's token.
+        using (var leave = new HttpRequestMessage(HttpMethod.Delete, new Uri(cluster.A.BaseAddress, resource.PathAndQuery)))
+        {
+            leave.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            using var left = await new HttpClient().SendAsync(leave);
+            Assert.Equal(HttpStatusCode.OK, left.StatusCode);
+        }
+        await Eventually.Get(() => GetJsonAsync(b, "/api/rooms/spread/participants"), list => list.GetArrayLength() == 2,
+            TimeSpan.FromSeconds(10), "b's room without the browser");
+        await page.CloseAsync();
+    }
+
+    private static bool Near(int[]? rgb, int[] expected) =>
+        rgb is { Length: 3 } && rgb.Zip(expected).All(p => Math.Abs(p.First - p.Second) <= 45);
+}
