@@ -2,6 +2,7 @@ using Mcu.Conference.Rooms;
 using Mcu.Server.Auth;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Mcu.Server.Cluster;
 
@@ -29,7 +30,26 @@ public static class ClusterRouting
         {
             return; // one node: every room is here or nowhere
         }
+        app.Use(DirectoryDownAsync);
         app.Use(RouteAsync);
+    }
+
+    /// <summary>A call that needed the directory while PostgreSQL was unreachable: 503, saying so, rather than a bare 500.</summary>
+    private static async Task DirectoryDownAsync(HttpContext context, RequestDelegate next)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (NpgsqlException e) when (!context.Response.HasStarted)
+        {
+            Log.DirectoryDown(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Mcu.Cluster"), context.Request.Method,
+                context.Request.Path, e.Message);
+            context.Response.Clear();
+            context.Response.Headers.RetryAfter = "5";
+            await Results.Problem("The cluster's directory (PostgreSQL) did not answer; try again.", title: "Directory unavailable",
+                statusCode: StatusCodes.Status503ServiceUnavailable).ExecuteAsync(context);
+        }
     }
 
     private static async Task RouteAsync(HttpContext context, RequestDelegate next)

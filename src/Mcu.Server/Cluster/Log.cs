@@ -32,4 +32,7 @@ internal static partial class Log
 
     [LoggerMessage(909, LogLevel.Information, "Node {Node} stopped: its rooms left the directory")]
     public static partial void Stopped(ILogger logger, string node);
+
+    [LoggerMessage(910, LogLevel.Warning, "{Method} {Path}: the directory (PostgreSQL) did not answer: {Why}")]
+    public static partial void DirectoryDown(ILogger logger, string method, string path, string why);
 }

@@ -25,9 +25,11 @@ public sealed class ClusterRoutingTests(ClusterFixture cluster, ITestOutputHelpe
         for (int round = 0; round < 50; round++)
         {
             string name = $"race-{round}";
-            // No node named: each side places it by load, so the claims meet on either node, or across both.
-            var fromA = a.PostAsync("/api/rooms", Body($$"""{"name":"{{name}}"}"""));
-            var fromB = b.PostAsync("/api/rooms", Body($$"""{"name":"{{name}}"}"""));
+            // Each claim made by a different node, so only the directory can tell them apart: each on
+            // itself in even rounds, each for the other (through forwarding) in odd ones.
+            var (forA, forB) = round % 2 == 0 ? ("a", "b") : ("b", "a");
+            var fromA = a.PostAsync("/api/rooms", Body($$"""{"name":"{{name}}","node":"{{forA}}"}"""));
+            var fromB = b.PostAsync("/api/rooms", Body($$"""{"name":"{{name}}","node":"{{forB}}"}"""));
             using var first = await fromA;
             using var second = await fromB;
             var statuses = new[] { first.StatusCode, second.StatusCode }.Order().ToArray();
