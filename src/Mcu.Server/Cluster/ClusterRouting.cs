@@ -17,8 +17,9 @@ namespace Mcu.Server.Cluster;
 /// forwarded with the caller's credentials (<see cref="RoomForwarder"/>).</item>
 /// </list>
 /// Only callers with a credential for the room get that far: the admin key, or a room token of
-/// this room whose signature holds (its incarnation is the hosting node's to check). Rooms hosted
-/// here or nowhere are this node's to answer, as with one node.
+/// this room whose signature holds (its incarnation is the hosting node's to check); the others
+/// are refused here as with one node, learning nothing of where the room is, and cost no query.
+/// Rooms hosted here or nowhere are this node's to answer, as with one node.
 /// </summary>
 public static class ClusterRouting
 {
@@ -59,22 +60,18 @@ public static class ClusterRouting
             || context.GetRouteValue("room") is not string room
             || HttpMethods.IsOptions(context.Request.Method)
             || context.Request.Headers.ContainsKey(RoomForwarder.ForwardedBy)
-            || context.RequestServices.GetRequiredService<RoomDirectory>().TryGet(room, out _))
+            || context.RequestServices.GetRequiredService<RoomDirectory>().TryGet(room, out _)
+            // Without a credential for the room the endpoint here refuses it as it would anyway, and the directory is not asked.
+            || !MayBeFor(context, room))
         {
             await next(context);
             return;
         }
         var services = context.RequestServices;
-        var cluster = services.GetRequiredService<IClusterDirectory>();
-        var host = await cluster.HostOfAsync(room, context.RequestAborted);
+        var host = await services.GetRequiredService<IClusterDirectory>().HostOfAsync(room, context.RequestAborted);
         if (!host.IsElsewhere)
         {
             await next(context);
-            return;
-        }
-        if (Refusal(context, room) is { } refusal)
-        {
-            await refusal.ExecuteAsync(context);
             return;
         }
         if (Redirects(pattern, context.Request.Method))
@@ -91,28 +88,21 @@ public static class ClusterRouting
         (HttpMethods.IsPost(method) && (pattern.EndsWith("/whip", StringComparison.Ordinal) || pattern.EndsWith("/whep", StringComparison.Ordinal)))
         || (HttpMethods.IsGet(method) && pattern.EndsWith("/events", StringComparison.Ordinal));
 
-    /// <summary>401 without a credential that could be good for <paramref name="room"/>, 403 with another room's; null to pass it on.</summary>
-    private static IResult? Refusal(HttpContext context, string room)
+    /// <summary>
+    /// Whether the caller has a credential that may be good for <paramref name="room"/>: the admin key,
+    /// a correctly signed, unexpired token of that room (its incarnation is the hosting node's to
+    /// check), or nothing at all for a read when reads are public.
+    /// </summary>
+    private static bool MayBeFor(HttpContext context, string room)
     {
         var services = context.RequestServices;
         if ((HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
             && services.GetRequiredService<IOptions<McuOptions>>().Value.PublicReads)
         {
-            return null;
+            return true;
         }
         string? bearer = Caller.Bearer(context);
-        if (string.IsNullOrEmpty(bearer))
-        {
-            return BearerAuth.Unauthorized(context, bearer is null ? Caller.Anonymous : Caller.Invalid);
-        }
-        if (services.GetRequiredService<AdminKey>().Matches(bearer))
-        {
-            return null;
-        }
-        if (!services.GetRequiredService<RoomTokenIssuer>().TryValidate(bearer, out var token))
-        {
-            return BearerAuth.Unauthorized(context, Caller.Invalid);
-        }
-        return token.Room == room ? null : BearerAuth.Forbidden(context, "This token is for another room.");
+        return !string.IsNullOrEmpty(bearer) && (services.GetRequiredService<AdminKey>().Matches(bearer)
+            || (services.GetRequiredService<RoomTokenIssuer>().TryValidate(bearer, out var token) && token.Room == room));
     }
 }
