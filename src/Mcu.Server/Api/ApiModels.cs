@@ -38,7 +38,10 @@ public sealed record RoomView(
     int Recorders,
     int VideoEncoders,
     RoomSettings Settings,
-    IReadOnlyList<ParticipantView> Participants);
+    IReadOnlyList<ParticipantView> Participants,
+    // With several nodes: the node hosting the room and its URL (where the events socket is, for a page served by another node).
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Node = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? NodeUrl = null);
 
 public sealed record RoomSettings(string DefaultTier, string MaxTier, IReadOnlyList<string> Codecs, int MaxParticipants, int FramesPerSecond, bool HideSelf, int MaxViewers);
 

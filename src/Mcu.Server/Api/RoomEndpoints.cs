@@ -28,8 +28,8 @@ public static class RoomEndpoints
                 .OrderBy(r => r.Name, StringComparer.Ordinal).ToList();
         }).Produces<List<RoomSummary>>().RequireAdminReader();
 
-        rooms.MapGet("/{room}", (string room, RoomDirectory directory, RoomCodecs codecs) =>
-            directory.TryGet(room, out var r) ? Results.Ok(View(r, codecs)) : NoRoom(room))
+        rooms.MapGet("/{room}", (string room, RoomDirectory directory, RoomCodecs codecs, IClusterDirectory cluster) =>
+            directory.TryGet(room, out var r) ? Results.Ok(View(r, codecs, cluster)) : NoRoom(room))
             .Produces<RoomView>().RequireRoomReader();
 
         rooms.MapPost("/", async (HttpContext context, HttpRequest request, RoomDirectory directory, RoomCodecs codecs, IClusterDirectory cluster,
@@ -100,7 +100,7 @@ public static class RoomEndpoints
             }
             codecs.Set(room.Name, body.Codecs?.Select(c => c.ToLowerInvariant()).Distinct().ToList() ?? RoomCodecs.All);
             Log.RoomCreated(logger, room.Name, room.Layout);
-            return Results.Created($"/api/rooms/{room.Name}", View(room, codecs));
+            return Results.Created($"/api/rooms/{room.Name}", View(room, codecs, cluster));
         }).Accepts<CreateRoomRequest>("application/json").Produces<RoomView>(StatusCodes.Status201Created).RequireAdmin();
 
         rooms.MapDelete("/{room}", async (string room, RoomDirectory directory, RoomCodecs codecs, RoomIncarnations incarnations, IClusterDirectory cluster,
@@ -162,11 +162,12 @@ public static class RoomEndpoints
         }).Accepts<SpeakerRequest>("application/json").RequireAdmin();
     }
 
-    public static RoomView View(Room r, RoomCodecs codecs) => new(
+    public static RoomView View(Room r, RoomCodecs codecs, IClusterDirectory cluster) => new(
         r.Name, r.CreatedAt, r.Layout, r.CurrentTemplate?.Name, r.ActiveSpeakerId, r.PinnedSpeakerId, r.SpeakerId,
         r.Recorders.Count > 0, r.Recorders.Count, r.VideoEncoderCount,
         new RoomSettings(r.Options.DefaultTier, r.Options.MaxTier, codecs.For(r.Name), r.Options.MaxParticipants, r.Options.FramesPerSecond, r.Options.HideSelf, r.Options.MaxViewers),
-        r.Participants.Select(ParticipantView.Of).ToList());
+        r.Participants.Select(ParticipantView.Of).ToList(),
+        cluster.IsShared ? cluster.Node : null, cluster.IsShared ? cluster.NodeUrl?.ToString().TrimEnd('/') : null);
 
     private static IResult Exists(string room, string? node) =>
         Results.Problem(node is null ? $"room '{room}' exists" : $"room '{room}' exists (on node {node})", title: "Conflict", statusCode: StatusCodes.Status409Conflict);

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using Mcu.EndToEnd.Tests.Recording;
 using Xunit.Abstractions;
 using static Mcu.EndToEnd.Tests.Cluster.ClusterFixture;
+using static Microsoft.Playwright.Assertions;
 
 namespace Mcu.EndToEnd.Tests.Cluster;
 
@@ -29,19 +30,19 @@ public sealed class ClusterChromiumTests(ClusterFixture cluster, BrowserFixture 
         await using var red = await ParticipantBot.JoinAsync(b, cluster.B.Whip("spread", "red"), small with { Name = "red", Colour = (220, 40, 40), ToneHz = 400 });
         await using var blue = await ParticipantBot.JoinAsync(b, cluster.B.Whip("spread", "blue"), small with { Name = "blue", Colour = (40, 40, 220), ToneHz = 800 });
 
-        // The page is a's; its token comes through a (forwarded to b, so it is bound to b's room).
+        // The page is a's, opened with an invite link whose token came through a (forwarded to b, so it is bound to b's room).
         string token = await TokenAsync(a, "spread");
         var page = await browser.Browser.NewPageAsync();
         var console = new List<string>();
         page.Console += (_, message) => console.Add(message.Text);
         await page.GotoAsync(new Uri(cluster.A.BaseAddress, $"/?source=synthetic&color=%2328c828#room=spread&token={Uri.EscapeDataString(token)}").ToString());
         await page.FillAsync("#name", "browser");
-        await page.EvaluateAsync("() => window.mcuPage.join()");
+        await page.ClickAsync("#join");
         await Eventually.Get(() => page.EvaluateAsync<string>("() => window.mcuPage.connectionState()"),
-            state => state == "connected", TimeSpan.FromSeconds(20), "the page connecting (status: " + string.Join(" | ", console) + ")");
+            state => state == "connected", TimeSpan.FromSeconds(20), "the page connecting (console: " + string.Join(" | ", console) + ")");
 
         // Its session lives on b, and its URL says so.
-        var resource = new Uri(await page.EvaluateAsync<string>("() => window.mcuPage.resource()"));
+        var resource = new Uri(await page.EvaluateAsync<string>("() => window.mcuPage.sessionLocation()"));
         Assert.Equal(cluster.B.BaseAddress.Authority, resource.Authority);
 
         // grid-4: red and blue, who joined first, on the top row of what the page decodes.
@@ -52,10 +53,15 @@ public sealed class ClusterChromiumTests(ClusterFixture cluster, BrowserFixture 
         await Eventually.Get(() => page.EvaluateAsync<int>("() => window.mcuPage.framesDecoded()"), frames => frames >= 30,
             TimeSpan.FromSeconds(10), "30 frames decoded");
         // Chromium drops Authorization when a redirect crosses origins (another port is another origin): the page sent the offer again.
+        Assert.Contains(console, line => line.StartsWith("WHIP: redirected to " + new Uri(cluster.B.BaseAddress, "/api/rooms/spread/whip"), StringComparison.Ordinal));
         output.WriteLine(string.Join("\n", console));
-        // The people list: read through a (forwarded), refreshed by b's events socket.
-        await Eventually.Get(() => page.EvaluateAsync<string[]>("() => window.mcuPage.people().map(p => p.text)"),
-            people => people.Length == 3, TimeSpan.FromSeconds(10), "three people listed");
+        // The people: read through a (forwarded to b), and kept up by b's events socket: someone joining later shows up.
+        await Expect(page.Locator("#people li")).ToHaveCountAsync(3);
+        await using (var green = await ParticipantBot.JoinAsync(b, cluster.B.Whip("spread", "green"), small with { Name = "green", Colour = (40, 200, 40) }))
+        {
+            await Expect(page.Locator("#people li", new() { HasText = "green" })).ToHaveCountAsync(1);
+        }
+        await Expect(page.Locator("#people li")).ToHaveCountAsync(3);
 
         // Ending the session through a's URL: forwarded to b with the page's token.
         using (var leave = new HttpRequestMessage(HttpMethod.Delete, new Uri(cluster.A.BaseAddress, resource.PathAndQuery)))
