@@ -3,6 +3,7 @@ using Mcu.Conference.Rooms;
 using Mcu.Server.Api;
 using Mcu.Server.Conference;
 using Mcu.Server.Auth;
+using Mcu.Server.Cluster;
 using Mcu.Server.Echo;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.Options;
@@ -51,6 +52,7 @@ public static class McuApp
         builder.Services.AddMcuApi();
         builder.Services.AddProblemDetails();
         configure?.Invoke(builder);
+        builder.AddCluster();
         builder.AddRecording();
         // CORS per route (Auth/CorsPolicies): WHIP/WHEP for every origin, the rest for Mcu:Cors:Origins only.
         builder.Services.AddCors();
@@ -70,6 +72,9 @@ public static class McuApp
         app.MapRoomStatsEndpoints();
         app.MapMcuApi();
         app.MapRecording();
+        app.MapNodeEndpoints();
+        // After CORS and the WebSocket middleware, before any endpoint: rooms of other nodes go there.
+        app.UseClusterRouting();
 
         // Open the media socket at start-up, not on the first offer, so a bad port fails fast.
         app.Lifetime.ApplicationStarted.Register(() =>

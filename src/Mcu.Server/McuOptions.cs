@@ -1,3 +1,4 @@
+using Mcu.Server.Cluster;
 using Mcu.Server.Echo;
 
 namespace Mcu.Server;
@@ -22,8 +23,20 @@ public sealed class McuOptions
     /// <summary>Folder for recordings (created on demand).</summary>
     public string RecordingsPath { get; set; } = "recordings";
 
-    /// <summary>PostgreSQL connection string for Hangfire; empty means in-memory storage.</summary>
+    /// <summary>PostgreSQL connection string for Hangfire and the directory of nodes and rooms; empty means one node, in memory.</summary>
     public string? StorageConnectionString { get; set; }
+
+    /// <summary>This node's name: its recording queue, its row among the nodes. With PostgreSQL it is required and must stay the same across restarts.</summary>
+    public string? NodeName { get; set; }
+
+    /// <summary>
+    /// With PostgreSQL: the base URL other nodes and clients reach this node at (redirects, forwarded
+    /// calls, absolute session URLs); default: the one address it listens on, unless that is a wildcard.
+    /// </summary>
+    public string? NodeUrl { get; set; }
+
+    /// <summary>Mcu:Cluster:* — heartbeats and the dead-node timeout (with PostgreSQL).</summary>
+    public ClusterOptions Cluster { get; set; } = new();
 
     /// <summary>Bearer key for the admin API; generated and printed at start-up when empty.</summary>
     public string? AdminKey { get; set; }

@@ -72,16 +72,17 @@ public sealed class WhipClient : IAsyncDisposable
             VideoCodec = options.VideoCodec,
             Direction = options.Direction,
         };
-        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
+        string sdp = SdpOfferBuilder.Create(offer);
+        var response = await PostAsync(http, endpoint, sdp, options.BearerToken, ct);
+        // RFC 9725 §4.5: a 307 to another server. HttpClient follows it but drops Authorization on the way:
+        // send the offer again, with the token, to where it led.
+        if (response.StatusCode == HttpStatusCode.Unauthorized && options.BearerToken is not null
+            && response.RequestMessage?.RequestUri is { } led && led != endpoint)
         {
-            Content = new StringContent(SdpOfferBuilder.Create(offer), Encoding.UTF8),
-        };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/sdp");
-        if (options.BearerToken is { } token)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            response.Dispose();
+            response = await PostAsync(http, led, sdp, options.BearerToken, ct);
         }
-        using var response = await http.SendAsync(request, ct);
+        using var _ = response;
         string body = await response.Content.ReadAsStringAsync(ct);
         if (response.StatusCode != HttpStatusCode.Created)
         {
@@ -107,13 +108,26 @@ public sealed class WhipClient : IAsyncDisposable
                 RemoteCandidate = candidate,
             });
             var connection = transport.Add(peer, handler);
-            return new WhipClient(http, transport, connection, answer, new Uri(endpoint, location), offer) { _bearerToken = options.BearerToken, ETag = etag };
+            // Relative to where the answer came from, which a redirect may have changed.
+            var resource = new Uri(response.RequestMessage?.RequestUri ?? endpoint, location);
+            return new WhipClient(http, transport, connection, answer, resource, offer) { _bearerToken = options.BearerToken, ETag = etag };
         }
         catch
         {
             transport.Dispose();
             throw;
         }
+    }
+
+    private static async Task<HttpResponseMessage> PostAsync(HttpClient http, Uri endpoint, string sdp, string? token, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new StringContent(sdp, Encoding.UTF8) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/sdp");
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+        return await http.SendAsync(request, ct);
     }
 
     /// <summary>Leaves: DELETE on the resource, then closes the connection.</summary>

@@ -1,8 +1,9 @@
+using System.Text.Json.Serialization;
 using Mcu.Conference.Rooms;
 
 namespace Mcu.Server.Api;
 
-/// <summary>POST /api/rooms. Everything but the name is optional.</summary>
+/// <summary>POST /api/rooms. Everything but the name is optional; <c>node</c> places the room on that node of the cluster.</summary>
 public sealed record CreateRoomRequest(
     string Name,
     string? Layout = null,
@@ -12,9 +13,18 @@ public sealed record CreateRoomRequest(
     int? MaxParticipants = null,
     int? FramesPerSecond = null,
     bool? HideSelf = null,
-    int? MaxViewers = null);
+    int? MaxViewers = null,
+    string? Node = null);
 
-public sealed record RoomSummary(string Name, int Participants, string Layout, bool Recording, DateTimeOffset CreatedAt);
+/// <summary>
+/// GET /api/rooms. With several nodes also the room's <c>node</c> and <c>state</c> ("live", or "ended"
+/// when its node died or restarted, with when and why); one node in memory lists only its live rooms, without them.
+/// </summary>
+public sealed record RoomSummary(string Name, int Participants, string? Layout, bool Recording, DateTimeOffset CreatedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Node = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? State = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? EndedAt = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null);
 
 public sealed record RoomView(
     string Name,
@@ -28,7 +38,10 @@ public sealed record RoomView(
     int Recorders,
     int VideoEncoders,
     RoomSettings Settings,
-    IReadOnlyList<ParticipantView> Participants);
+    IReadOnlyList<ParticipantView> Participants,
+    // With several nodes: the node hosting the room and its URL (where the events socket is, for a page served by another node).
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Node = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? NodeUrl = null);
 
 public sealed record RoomSettings(string DefaultTier, string MaxTier, IReadOnlyList<string> Codecs, int MaxParticipants, int FramesPerSecond, bool HideSelf, int MaxViewers);
 

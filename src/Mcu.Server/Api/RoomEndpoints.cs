@@ -2,6 +2,7 @@ using Mcu.Conference.Layouts;
 using Mcu.Conference.Mixing;
 using Mcu.Conference.Rooms;
 using Mcu.Server.Auth;
+using Mcu.Server.Cluster;
 
 namespace Mcu.Server.Api;
 
@@ -12,15 +13,27 @@ public static class RoomEndpoints
     {
         var rooms = app.MapGroup("/api/rooms").WithTags("Rooms");
 
-        rooms.MapGet("/", (RoomDirectory directory) => directory.Rooms
-            .Select(r => new RoomSummary(r.Name, r.Participants.Count, r.Layout, r.Recorders.Count > 0, r.CreatedAt)).ToList())
-            .RequireAdminReader();
+        rooms.MapGet("/", async (RoomDirectory directory, IClusterDirectory cluster, CancellationToken ct) =>
+        {
+            var here = directory.Rooms.Select(r => new RoomSummary(r.Name, r.Participants.Count, r.Layout, r.Recorders.Count > 0, r.CreatedAt)).ToList();
+            if (!cluster.IsShared)
+            {
+                return here;
+            }
+            // The whole cluster: this node's rooms as they are now, the others' as of their node's last heartbeat.
+            var names = here.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+            return here.Select(r => r with { Node = cluster.Node, State = "live" })
+                .Concat((await cluster.OtherRoomsAsync(ct)).Where(r => !names.Contains(r.Name)).Select(r =>
+                    new RoomSummary(r.Name, r.Participants, r.Layout, r.Recording, r.CreatedAt, r.Node, r.State, r.EndedAt, r.Reason)))
+                .OrderBy(r => r.Name, StringComparer.Ordinal).ToList();
+        }).Produces<List<RoomSummary>>().RequireAdminReader();
 
-        rooms.MapGet("/{room}", (string room, RoomDirectory directory, RoomCodecs codecs) =>
-            directory.TryGet(room, out var r) ? Results.Ok(View(r, codecs)) : NoRoom(room))
+        rooms.MapGet("/{room}", (string room, RoomDirectory directory, RoomCodecs codecs, IClusterDirectory cluster) =>
+            directory.TryGet(room, out var r) ? Results.Ok(View(r, codecs, cluster)) : NoRoom(room))
             .Produces<RoomView>().RequireRoomReader();
 
-        rooms.MapPost("/", async (HttpRequest request, RoomDirectory directory, RoomCodecs codecs, ILogger<Room> logger, CancellationToken ct) =>
+        rooms.MapPost("/", async (HttpContext context, HttpRequest request, RoomDirectory directory, RoomCodecs codecs, IClusterDirectory cluster,
+            ILogger<Room> logger, CancellationToken ct) =>
         {
             var (body, problem) = await JsonBody.ReadAsync<CreateRoomRequest>(request, ct);
             if (problem is not null)
@@ -44,28 +57,54 @@ public static class RoomEndpoints
                 FramesPerSecond = body.FramesPerSecond ?? defaults.FramesPerSecond,
                 HideSelf = body.HideSelf ?? defaults.HideSelf,
             };
+            // Where it goes: the node asked for, else the least-loaded live one; another node makes it itself.
+            var placement = await cluster.ChooseNodeAsync(body.Node, ct);
+            if (placement.Problem is { } unplaced)
+            {
+                return Results.Problem(unplaced, title: "No such node", statusCode: placement.Status);
+            }
+            if (!placement.IsHere)
+            {
+                await context.RequestServices.GetRequiredService<RoomForwarder>().ForwardAsync(context, placement.Node!, placement.Url!,
+                    JsonContent.Create(body with { Node = placement.Node }, options: JsonBody.Options));
+                return Results.Empty;
+            }
+            try
+            {
+                RoomDirectory.ValidateName(body.Name);
+            }
+            catch (ArgumentException e)
+            {
+                return Invalid(e.Message);
+            }
+            // The name, for this node, atomically across the cluster: of two nodes creating it at once, one gets it.
+            var holder = await cluster.ClaimAsync(body.Name, ct);
+            if (holder.Kind != RoomHostKind.Here)
+            {
+                return Exists(body.Name, holder.Node);
+            }
             Room room;
             try
             {
                 if (!directory.TryCreate(body.Name, options, out room))
                 {
-                    return Results.Problem($"room '{body.Name}' exists", title: "Conflict", statusCode: StatusCodes.Status409Conflict);
+                    return Exists(body.Name, null);
                 }
             }
-            catch (Exception e) when (e is ArgumentException or LayoutTemplateException)
+            catch (Exception e) when (e is ArgumentException or LayoutTemplateException or RoomLimitException)
             {
-                return Invalid(e.Message);
-            }
-            catch (RoomLimitException e)
-            {
-                return Results.Problem(e.Message + " (Mcu:Limits:MaxRooms)", title: "No room for more rooms", statusCode: StatusCodes.Status503ServiceUnavailable);
+                await cluster.ReleaseAsync(body.Name, ct);
+                return e is RoomLimitException
+                    ? Results.Problem(e.Message + " (Mcu:Limits:MaxRooms)", title: "No room for more rooms", statusCode: StatusCodes.Status503ServiceUnavailable)
+                    : Invalid(e.Message);
             }
             codecs.Set(room.Name, body.Codecs?.Select(c => c.ToLowerInvariant()).Distinct().ToList() ?? RoomCodecs.All);
             Log.RoomCreated(logger, room.Name, room.Layout);
-            return Results.Created($"/api/rooms/{room.Name}", View(room, codecs));
+            return Results.Created($"/api/rooms/{room.Name}", View(room, codecs, cluster));
         }).Accepts<CreateRoomRequest>("application/json").Produces<RoomView>(StatusCodes.Status201Created).RequireAdmin();
 
-        rooms.MapDelete("/{room}", (string room, RoomDirectory directory, RoomCodecs codecs, RoomIncarnations incarnations, ILogger<Room> logger) =>
+        rooms.MapDelete("/{room}", async (string room, RoomDirectory directory, RoomCodecs codecs, RoomIncarnations incarnations, IClusterDirectory cluster,
+            ILogger<Room> logger, CancellationToken ct) =>
         {
             if (!directory.Close(room))
             {
@@ -74,6 +113,8 @@ public static class RoomEndpoints
             // Its tokens die with it: a later room of the same name is another room.
             incarnations.Deleted(room);
             codecs.Forget(room);
+            // Free the name before answering, so a create that follows the 204 finds it free on any node.
+            await cluster.ReleaseAsync(room, ct);
             Log.RoomClosed(logger, room);
             return Results.NoContent();
         }).RequireAdmin();
@@ -121,11 +162,15 @@ public static class RoomEndpoints
         }).Accepts<SpeakerRequest>("application/json").RequireAdmin();
     }
 
-    public static RoomView View(Room r, RoomCodecs codecs) => new(
+    public static RoomView View(Room r, RoomCodecs codecs, IClusterDirectory cluster) => new(
         r.Name, r.CreatedAt, r.Layout, r.CurrentTemplate?.Name, r.ActiveSpeakerId, r.PinnedSpeakerId, r.SpeakerId,
         r.Recorders.Count > 0, r.Recorders.Count, r.VideoEncoderCount,
         new RoomSettings(r.Options.DefaultTier, r.Options.MaxTier, codecs.For(r.Name), r.Options.MaxParticipants, r.Options.FramesPerSecond, r.Options.HideSelf, r.Options.MaxViewers),
-        r.Participants.Select(ParticipantView.Of).ToList());
+        r.Participants.Select(ParticipantView.Of).ToList(),
+        cluster.IsShared ? cluster.Node : null, cluster.IsShared ? cluster.NodeUrl?.ToString().TrimEnd('/') : null);
+
+    private static IResult Exists(string room, string? node) =>
+        Results.Problem(node is null ? $"room '{room}' exists" : $"room '{room}' exists (on node {node})", title: "Conflict", statusCode: StatusCodes.Status409Conflict);
 
     public static IResult NoRoom(string room) =>
         Results.Problem($"no room '{room}'", title: "Not found", statusCode: StatusCodes.Status404NotFound);

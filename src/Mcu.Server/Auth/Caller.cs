@@ -65,7 +65,7 @@ public sealed record Caller(bool HasCredentials, bool IsAdmin, RoomToken? Token,
     }
 
     /// <summary>The bearer credential; null when none was sent, empty when one was sent in a form we do not take.</summary>
-    private static string? Bearer(HttpContext context)
+    internal static string? Bearer(HttpContext context)
     {
         string? header = context.Request.Headers[HeaderNames.Authorization];
         if (!string.IsNullOrEmpty(header))

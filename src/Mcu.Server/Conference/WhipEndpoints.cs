@@ -3,6 +3,7 @@ using Mcu.Conference.Mixing;
 using Mcu.Conference.Rooms;
 using Mcu.Server.Api;
 using Mcu.Server.Auth;
+using Mcu.Server.Cluster;
 using Mcu.Server.Rtc;
 
 namespace Mcu.Server.Conference;
@@ -80,6 +81,26 @@ public static class WhipEndpoints
                 title: "Too many sessions", statusCode: StatusCodes.Status429TooManyRequests);
         }
         var rooms = services.GetRequiredService<RoomDirectory>();
+        var cluster = services.GetRequiredService<IClusterDirectory>();
+        bool claimed = false;
+        if (cluster.IsShared && !rooms.TryGet(roomName, out _))
+        {
+            // A join may make the room: take its name in the directory first. Lost to another node meanwhile: join there.
+            var holder = await cluster.ClaimAsync(roomName, ct);
+            if (holder.IsElsewhere)
+            {
+                owners.Release(caller.Id);
+                context.Response.Headers.Location = new Uri(holder.Url!, context.Request.Path + context.Request.QueryString).ToString();
+                return Results.StatusCode(StatusCodes.Status307TemporaryRedirect);
+            }
+            if (holder.Kind != RoomHostKind.Here)
+            {
+                owners.Release(caller.Id);
+                return Results.Problem($"Room '{roomName}' was being made or ended on another node as this join came in; try again.",
+                    title: "Room changing hands", statusCode: StatusCodes.Status409Conflict);
+            }
+            claimed = true;
+        }
         string id = Guid.NewGuid().ToString("N")[..12];
         Room? room = null;
         bool created = false;
@@ -97,7 +118,8 @@ public static class WhipEndpoints
                 return participant = room.Join(id, string.IsNullOrWhiteSpace(name) ? DefaultName(role, id) : name.Trim(), role, answer, streams, pinned);
             });
             participant!.Attach(connection);
-            return SdpHttp.Created(context, $"/api/rooms/{roomName}/sessions/{id}", answer);
+            // With several nodes the session's URL is absolute, so a client that came through a redirect ends it here.
+            return SdpHttp.Created(context, $"/api/rooms/{roomName}/sessions/{id}", answer, cluster.IsShared ? cluster.NodeUrl : null);
         }
         catch (Exception e)
         {
@@ -117,6 +139,11 @@ public static class WhipEndpoints
             if (created && room is not null)
             {
                 rooms.CloseIfEmpty(room);
+            }
+            else if (claimed && !rooms.TryGet(roomName, out _))
+            {
+                // Refused before the room was made: its name goes back (closing a room frees it by itself).
+                await cluster.ReleaseAsync(roomName, CancellationToken.None);
             }
             if (JoinProblem(e) is { } refused)
             {

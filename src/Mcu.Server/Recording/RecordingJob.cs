@@ -24,7 +24,8 @@ public sealed class RecordingJob(
     PostProcessJob postProcess,
     ILogger<RecordingJob> logger)
 {
-    private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(2);
+    /// <summary>How often a running job rewrites its sidecar; recovery takes a sidecar unchanged for a few of these as having no writer.</summary>
+    internal static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(2);
 
     [AutomaticRetry(Attempts = 0)]
     [JobDisplayName("Record {0}")]

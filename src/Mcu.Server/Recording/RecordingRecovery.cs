@@ -1,6 +1,7 @@
 using Hangfire;
 using Hangfire.States;
 using Hangfire.Storage;
+using Mcu.Server.Cluster;
 
 namespace Mcu.Server.Recording;
 
@@ -16,11 +17,12 @@ namespace Mcu.Server.Recording;
 /// Whose recordings: at start-up, before this node's Hangfire servers take jobs. With in-memory
 /// storage there is one node, so everything in the folder not being written here is a leftover,
 /// whatever node name wrote it (a new container has a new host name). With shared storage, this
-/// node's own, and another node's once that node is gone: no Hangfire server of its queue has
-/// sent a heartbeat for <see cref="RecordingSettings.NodeTimeout"/>, and (while recording) its
-/// sidecar, which a live job rewrites every 2 s, is that old too; live nodes check every
-/// <see cref="RecordingSettings.RecoveryInterval"/>. At a clean stop, this node's queued
-/// recordings fail at once. Passes take a distributed lock, so two nodes never settle one twice.
+/// node's own, and another node's once that node is gone: the cluster directory no longer counts
+/// it live (<see cref="IClusterDirectory.LiveNodes"/>: no heartbeat for <c>Mcu:Cluster:NodeTimeoutSeconds</c>,
+/// or stopped), and (while recording) its sidecar, which a live job rewrites every 2 s, has not
+/// changed for <see cref="WriterQuiet"/>; live nodes check every <see cref="RecordingSettings.RecoveryInterval"/>,
+/// and at once when the directory sees a node die (<see cref="SettleNow"/>). At a clean stop, this
+/// node's queued recordings fail at once. Passes take a distributed lock, so two nodes never settle one twice.
 /// </summary>
 public sealed class RecordingRecovery(
     RecordingStore store,
@@ -28,11 +30,16 @@ public sealed class RecordingRecovery(
     RecordingSettings settings,
     JobStorage storage,
     IBackgroundJobClient jobs,
+    IClusterDirectory cluster,
     ILogger<RecordingRecovery> logger) : IHostedService, IDisposable
 {
     private const string LockName = "mcu:recording-recovery";
 
+    /// <summary>A recording's sidecar unchanged this long has no writer: three of a live job's progress writes missed.</summary>
+    public static readonly TimeSpan WriterQuiet = RecordingJob.ProgressInterval * 3;
+
     private readonly CancellationTokenSource _stopping = new();
+    private readonly SemaphoreSlim _wake = new(0, 1);
     private Task _periodic = Task.CompletedTask;
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -54,7 +61,24 @@ public sealed class RecordingRecovery(
         Pass(Moment.Stop);
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        _stopping.Dispose();
+        _wake.Dispose();
+    }
+
+    /// <summary>Runs a pass now rather than at the next interval (the cluster saw a node die).</summary>
+    public void SettleNow()
+    {
+        try
+        {
+            _wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // A pass is already due.
+        }
+    }
 
     private enum Moment
     {
@@ -65,11 +89,12 @@ public sealed class RecordingRecovery(
 
     private async Task RunPeriodicallyAsync(CancellationToken stopping)
     {
-        using var timer = new PeriodicTimer(settings.RecoveryInterval);
         try
         {
-            while (await timer.WaitForNextTickAsync(stopping))
+            while (true)
             {
+                // Every interval, or sooner when woken.
+                await _wake.WaitAsync(settings.RecoveryInterval, stopping);
                 Pass(Moment.Periodic);
             }
         }
@@ -86,11 +111,12 @@ public sealed class RecordingRecovery(
             // At stop the budget is nearly spent: wait for another node's pass only briefly.
             using var _ = connection.AcquireDistributedLock(LockName, TimeSpan.FromSeconds(moment == Moment.Stop ? 1 : 10));
             var live = settings.SharedStorage ? LiveServers() : null;
+            var liveNodes = settings.SharedStorage ? cluster.LiveNodes() : null;
             foreach (var info in store.List())
             {
                 if (!info.IsEnded && !sessions.IsLive(info.Id))
                 {
-                    Settle(info, moment, live, connection);
+                    Settle(info, moment, live, liveNodes, connection);
                 }
             }
         }
@@ -102,13 +128,14 @@ public sealed class RecordingRecovery(
         }
     }
 
-    private void Settle(RecordingInfo info, Moment moment, IReadOnlyDictionary<string, DateTime>? live, IStorageConnection connection)
+    private void Settle(RecordingInfo info, Moment moment, IReadOnlyDictionary<string, DateTime>? live, IReadOnlySet<string>? liveNodes,
+        IStorageConnection connection)
     {
         bool ours = !settings.SharedStorage || info.Node is null || info.Node == settings.Node;
         bool writerGone = moment switch
         {
-            Moment.Start => ours || NodeGone(info, live!),
-            Moment.Periodic => !ours && NodeGone(info, live!),
+            Moment.Start => ours || NodeGone(info, liveNodes!),
+            Moment.Periodic => !ours && NodeGone(info, liveNodes!),
             // Our jobs have stopped; a recording whose job overran the shutdown budget may still be writing.
             _ => ours && info.State == RecordingState.Queued,
         };
@@ -168,13 +195,9 @@ public sealed class RecordingRecovery(
         store.Update(id, current => current with { PostProcessJobId = job });
     }
 
-    /// <summary>Its node has no live Hangfire server, and (as a live job rewrites its sidecar every 2 s) the sidecar is old.</summary>
-    private bool NodeGone(RecordingInfo info, IReadOnlyDictionary<string, DateTime> live)
-    {
-        string queue = RecordingSettings.QueueFor(info.Node ?? "");
-        bool alive = live.Keys.Any(server => server.EndsWith('|' + queue, StringComparison.Ordinal));
-        return !alive && Stale(info);
-    }
+    /// <summary>The cluster does not count its node live, and (as a live job rewrites its sidecar every 2 s) nothing writes its sidecar.</summary>
+    private bool NodeGone(RecordingInfo info, IReadOnlySet<string> liveNodes) =>
+        !liveNodes.Contains(info.Node ?? "") && (store.LastWrittenUtc(info.Id) is not { } written || DateTime.UtcNow - written > WriterQuiet);
 
     private bool Stale(RecordingInfo info) =>
         store.LastWrittenUtc(info.Id) is not { } written || DateTime.UtcNow - written > settings.NodeTimeout;

@@ -71,7 +71,8 @@ public static class RecordingSetup
             .UseLogProvider(new HangfireLogProvider(provider.GetRequiredService<ILoggerFactory>())));
         // Before the Hangfire servers start taking jobs: settle what a stopped or killed process left
         // behind. Stopped after them: what is still queued of this node then never starts.
-        services.AddHostedService<RecordingRecovery>();
+        services.AddSingleton<RecordingRecovery>();
+        services.AddHostedService(provider => provider.GetRequiredService<RecordingRecovery>());
         services.AddHostedService<RecordingWorkers>();
     }
 

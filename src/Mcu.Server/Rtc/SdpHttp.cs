@@ -37,12 +37,15 @@ public static class SdpHttp
         return (new string(buffer, 0, total), null);
     }
 
-    /// <summary>201 Created with the answer, as WHIP and WHEP require.</summary>
-    public static IResult Created(HttpContext context, string location, SdpAnswer answer)
+    /// <summary>
+    /// 201 Created with the answer, as WHIP and WHEP require; the session's <c>Location</c> is
+    /// <paramref name="path"/>, made absolute on <paramref name="baseUrl"/> when given (a node of a cluster).
+    /// </summary>
+    public static IResult Created(HttpContext context, string path, SdpAnswer answer, Uri? baseUrl = null)
     {
-        context.Response.Headers.Location = location;
+        context.Response.Headers.Location = baseUrl is null ? path : new Uri(baseUrl, path).ToString();
         // RFC 9725 §4.3.1: the session's entity tag, for If-Match on PATCH; it names the session's ICE generation.
-        context.Response.Headers.ETag = Conference.WhipSession.ETag(location);
+        context.Response.Headers.ETag = Conference.WhipSession.ETag(path);
         Conference.WhipSession.AddIceServerLinks(context);
         return Results.Text(answer.Description.ToString(), ContentType, Encoding.UTF8, StatusCodes.Status201Created);
     }

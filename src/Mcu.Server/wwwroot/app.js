@@ -33,6 +33,7 @@ const state = {
   events: null,
   people: [],
   speakerId: null,
+  nodeUrl: null, // with several nodes: the URL of the node hosting the room
 };
 
 const adminKey = () => $('adminKey').value || localStorage.getItem('mcu.adminKey') || '';
@@ -280,6 +281,7 @@ async function refreshRoom(adoptOwnMute = false) {
   const room = await api('GET', `/api/rooms/${enc(state.room)}`);
   state.people = room.participants;
   state.speakerId = room.speakerId;
+  state.nodeUrl = room.nodeUrl ?? null;
   renderPeople();
   admin?.roomChanged(room);
   const me = state.people.find(p => p.id === state.call?.id);
@@ -293,9 +295,10 @@ async function refreshRoom(adoptOwnMute = false) {
 
 async function watchRoom() {
   await refreshRoom();
-  if (state.events?.room === state.room) return;
+  if (state.events?.room === state.room && state.events.node === state.nodeUrl) return;
   state.events?.close();
-  const url = new URL(`/api/rooms/${enc(state.room)}/events`, location.href);
+  // On the node that hosts the room (with several nodes): a browser's WebSocket does not follow redirects.
+  const url = new URL(`/api/rooms/${enc(state.room)}/events`, state.nodeUrl ?? location.href);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
   let socket;
   try {
@@ -306,6 +309,7 @@ async function watchRoom() {
     socket = new WebSocket(url, ['mcu-events', 'bearer.' + minted.token]);
   }
   socket.room = state.room;
+  socket.node = state.nodeUrl;
   socket.onmessage = message => onEvent(JSON.parse(message.data));
   socket.onclose = () => { if (state.events === socket) state.events = null; };
   state.events = socket;
@@ -370,6 +374,7 @@ window.mcuPage = {
   connectionState: () => state.call ? state.call.pc.connectionState : 'none',
   screenState: () => state.screen ? state.screen.pc.connectionState : 'none',
   myId: () => state.call?.id ?? null,
+  sessionLocation: () => state.call?.location ?? null,
   async framesDecoded() {
     let frames = 0;
     if (state.call) (await state.call.pc.getStats()).forEach(s => { if (s.type === 'inbound-rtp' && s.kind === 'video') frames = s.framesDecoded || 0; });

@@ -65,9 +65,11 @@ async function start() {
   if (params.get('name')) endpoint.searchParams.set('name', params.get('name'));
   const headers = { 'Content-Type': 'application/sdp' };
   if (token) headers.Authorization = 'Bearer ' + token;
-  const response = await fetch(endpoint, { method: 'POST', headers, body: pc.localDescription.sdp });
+  let response = await fetch(endpoint, { method: 'POST', headers, body: pc.localDescription.sdp });
+  // Redirected to another node (307): the browser dropped the token on the way (another origin); send it there again.
+  if (response.status === 401 && response.redirected && token) response = await fetch(response.url, { method: 'POST', headers, body: pc.localDescription.sdp });
   if (response.status !== 201) throw new Error(`WHIP answered ${response.status}: ${await response.text()}`);
-  resource = new URL(response.headers.get('Location'), location.href).href;
+  resource = new URL(response.headers.get('Location'), response.url).href;
   await pc.setRemoteDescription({ type: 'answer', sdp: await response.text() });
   document.getElementById('stop').disabled = false;
 }

@@ -34,14 +34,21 @@ export async function openSession(endpoint, token, addMedia, what) {
     addMedia(pc);
     await pc.setLocalDescription(await pc.createOffer());
     await gathered(pc);
+    const offer = { method: 'POST', headers: { 'Content-Type': 'application/sdp', Authorization: 'Bearer ' + token }, body: pc.localDescription.sdp };
     let response;
     try {
-      response = await fetch(endpoint, {
-        method: 'POST', headers: { 'Content-Type': 'application/sdp', Authorization: 'Bearer ' + token }, body: pc.localDescription.sdp,
-      });
+      response = await fetch(endpoint, offer);
+      // A node of a cluster sends a room it does not host to the node that does (307, RFC 9725 §4.5). fetch follows
+      // with the offer but drops Authorization, as another node is another origin (another port is enough):
+      // send the offer again, with the token, straight to where the redirect led.
+      if (response.status === 401 && response.redirected) {
+        console.info(`WHIP: redirected to ${response.url}, which did not get the token; sending the offer again there`);
+        response = await fetch(response.url, offer);
+      }
     } catch { throw networkFailure(); }
     if (response.status !== 201) throw await httpFailure(response, what);
-    const resource = new URL(response.headers.get('Location'), window.location.href).href;
+    // Relative to where the answer came from (with several nodes it is absolute anyway).
+    const resource = new URL(response.headers.get('Location'), response.url).href;
     await pc.setRemoteDescription({ type: 'answer', sdp: await response.text() });
     return { pc, location: resource, id: resource.split('/').pop() };
   } catch (e) {
