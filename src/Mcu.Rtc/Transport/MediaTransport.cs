@@ -408,21 +408,25 @@ public sealed class MediaTransport : IDisposable
         }
     }
 
-    /// <summary>Gives a TCP connection to a session; as with UDP addresses, a session keeps its newest few.</summary>
+    /// <summary>
+    /// Gives a TCP connection to a session. As with UDP addresses, a session keeps a few: past them the
+    /// oldest goes, unless media goes over it (a browser opens one per pair of candidates, and nominates one).
+    /// </summary>
     private void Bind(TcpLink link, RtcConnection connection)
     {
         link.Connection = connection;
-        TcpLink? oldest = null;
+        TcpLink? spare = null;
         lock (connection.Links)
         {
             connection.Links.Add(link);
             if (connection.Links.Count > MaxAddressesPerConnection)
             {
-                oldest = connection.Links[0];
-                connection.Links.RemoveAt(0);
+                var selected = connection.Peer.RemoteAddress;
+                spare = connection.Links.First(l => !l.Remote.Equals(selected));
+                connection.Links.Remove(spare);
             }
         }
-        oldest?.Close(TcpCloseReason.Ended);
+        spare?.Close(TcpCloseReason.Ended);
         if (!_byUfrag.ContainsKey(connection.Peer.LocalUfrag))
         {
             link.Close(TcpCloseReason.Ended); // removed meanwhile

@@ -65,7 +65,8 @@ internal sealed class TcpMediaPort : IDisposable
     /// <summary>Client role: connects to a server's passive candidate. Frames sent meanwhile wait in the link's queue.</summary>
     public TcpLink Connect(TransportAddress server)
     {
-        var socket = new Socket(server.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var socket = new Socket(server.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        Configure(socket);
         Interlocked.Increment(ref _open);
         var link = new TcpLink(socket, server, this, _options.SendQueueBytes, accepted: false, NowMs);
         _links[link] = 0;
@@ -178,11 +179,17 @@ internal sealed class TcpMediaPort : IDisposable
             socket.Dispose();
             return;
         }
-        socket.NoDelay = true; // media: a frame waits for nothing
+        Configure(socket);
         var link = new TcpLink(socket, TransportAddress.Tcp(remote), this, _options.SendQueueBytes, accepted: true, NowMs);
         _links[link] = 0;
         Interlocked.Increment(ref _transport.Counters._tcpAccepted);
         link.Start();
+    }
+
+    private void Configure(Socket socket)
+    {
+        socket.NoDelay = true; // media: a frame waits for nothing
+        socket.SendBufferSize = _options.SendQueueBytes; // no kernel autotuning to megabytes of stale media
     }
 
     /// <summary>Takes a place for a connection from <paramref name="address"/> within both limits.</summary>

@@ -23,7 +23,11 @@ public sealed class TcpTransportOptions
     /// </summary>
     public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Bytes (frames with their headers) waiting to be sent on one connection; past it frames are dropped and counted.</summary>
+    /// <summary>
+    /// Bytes (frames with their headers) waiting to be sent on one connection; past it frames are dropped
+    /// and counted. The socket's kernel send buffer gets the same size, so what waits for a slow reader,
+    /// and how late it arrives, stays bounded: stale media is worth less than a gap NACK or a keyframe fills.
+    /// </summary>
     public int SendQueueBytes { get; init; } = 256 * 1024;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first value out of range.</summary>

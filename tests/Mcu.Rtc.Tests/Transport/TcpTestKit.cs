@@ -2,11 +2,14 @@ using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
 using Mcu.Rtc.Dtls;
 using Mcu.Rtc.Ice;
 using Mcu.Rtc.Peer;
 using Mcu.Rtc.Rtp;
 using Mcu.Rtc.Srtp;
+using Mcu.Rtc.Stun;
 using Mcu.Rtc.Transport;
 
 namespace Mcu.Rtc.Tests.Transport;
@@ -59,6 +62,19 @@ internal sealed class TcpPeers
         var check = new byte[IceControllingAgent.MaxRequestLength];
         Assert.True(agent.TryPollTransmit(0, check, out int length));
         return check[..length];
+    }
+
+    /// <summary>A valid check that does not nominate: a browser checking another pair.</summary>
+    public byte[] PlainCheck()
+    {
+        var buffer = new byte[IceControllingAgent.MaxRequestLength];
+        var writer = new StunMessageWriter(buffer, StunMethod.Binding, StunClass.Request, RandomNumberGenerator.GetBytes(12));
+        writer.WriteUsername(Encoding.UTF8.GetBytes($"{_serverIce.Ufrag}:{_clientIce.Ufrag}"));
+        writer.WritePriority(IceControllingAgent.PeerReflexivePriority);
+        writer.WriteIceControlling(7);
+        writer.WriteMessageIntegrity(Encoding.UTF8.GetBytes(_serverIce.Password));
+        writer.WriteFingerprint();
+        return buffer[..writer.Length];
     }
 
     public static bool SendRtp(RtcConnection connection, ushort sequenceNumber, ReadOnlySpan<byte> payload)

@@ -193,6 +193,38 @@ public class TcpTransportTests
     }
 
     [Fact]
+    public async Task A_session_keeps_four_tcp_connections_and_never_drops_the_one_its_media_goes_over()
+    {
+        using var server = Server();
+        var peers = new TcpPeers();
+        var connection = server.Add(peers.Server(), new RecordingHandler());
+        var tcp = server.TcpLocalEndPoint!;
+        using var nominated = await FramedClient.ConnectAsync(tcp);
+        await nominated.SendFrameAsync(peers.Check());
+        Assert.NotNull(await nominated.ReadFrameAsync(Soon));
+        var selected = connection.Peer.RemoteAddress;
+
+        // Five more pairs checked (a browser with several interfaces): four are kept, and the two that go are
+        // the oldest spare ones, not the nominated one even though it is the oldest of all.
+        var others = new List<FramedClient>();
+        for (int i = 0; i < 5; i++)
+        {
+            var other = await FramedClient.ConnectAsync(tcp);
+            others.Add(other);
+            await other.SendFrameAsync(peers.PlainCheck());
+            Assert.NotNull(await other.ReadFrameAsync(Soon));
+        }
+        Assert.True(await others[0].IsClosedByServerAsync(Soon), "the oldest spare connection");
+        Assert.True(await others[1].IsClosedByServerAsync(Soon), "the next oldest spare connection");
+        Assert.False(await others[2].IsClosedByServerAsync(TimeSpan.FromMilliseconds(100)), "a newer spare connection");
+        Assert.False(await nominated.IsClosedByServerAsync(TimeSpan.FromMilliseconds(200)), "the nominated connection");
+        Assert.Equal(selected, connection.Peer.RemoteAddress);
+        Assert.Equal(1, server.ConnectionCount);
+        Assert.Equal(MediaTransport.MaxAddressesPerConnection, server.TcpConnectionCount);
+        others.ForEach(o => o.Dispose());
+    }
+
+    [Fact]
     public async Task Past_the_per_address_limit_a_connection_is_closed_at_once_and_counted()
     {
         using var server = Server(tcp: new TcpTransportOptions { Listen = AnyLoopback, MaxConnectionsPerAddress = 2 });
