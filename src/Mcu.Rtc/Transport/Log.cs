@@ -30,4 +30,7 @@ internal static partial class Log
 
     [LoggerMessage(9, LogLevel.Warning, "TCP accept failed")]
     public static partial void AcceptFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(10, LogLevel.Error, "TCP connection from {EndPoint} failed; it is closed, the others go on")]
+    public static partial void TcpFailed(ILogger logger, System.Net.EndPoint endPoint, Exception exception);
 }

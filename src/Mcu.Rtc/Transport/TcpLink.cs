@@ -190,6 +190,11 @@ internal sealed class TcpLink : IThreadPoolWorkItem
         {
             // closed meanwhile
         }
+        catch (Exception e)
+        {
+            // A bug here must cost this connection only, and not leave it open and deaf.
+            _port.OnFailed(this, e);
+        }
     }
 
     /// <summary>Hands each whole frame to the transport; returns the bytes used, or -1 once the connection is closed.</summary>
@@ -250,6 +255,11 @@ internal sealed class TcpLink : IThreadPoolWorkItem
         catch (ObjectDisposedException)
         {
             // closed meanwhile
+        }
+        catch (Exception e)
+        {
+            // A bug here must cost this connection only, and not leave it open and deaf.
+            _port.OnFailed(this, e);
         }
     }
 }

@@ -93,6 +93,13 @@ internal sealed class TcpMediaPort : IDisposable
         }
     }
 
+    /// <summary>A link's reader or writer threw something unforeseen: said, and that link closed.</summary>
+    public void OnFailed(TcpLink link, Exception e)
+    {
+        Log.TcpFailed(_logger, link.Remote.EndPoint, e);
+        link.Close(TcpCloseReason.Ended);
+    }
+
     public void CountSendDrop() => Interlocked.Increment(ref _transport.Counters._tcpSendDrops);
 
     /// <summary>Called once by each link as it closes.</summary>
