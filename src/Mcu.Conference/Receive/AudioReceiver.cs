@@ -26,7 +26,7 @@ public sealed class AudioReceiver : IDisposable
     private readonly int[] _lengths = new int[Capacity];
     private readonly ushort[] _sequences = new ushort[Capacity];
     private readonly bool[] _present = new bool[Capacity];
-    private readonly OpusDecoder _decoder = new();
+    private readonly IAudioFrameDecoder _decoder;
     private readonly short[] _decodeBuffer = new short[OpusDecoder.MaxSamplesPerPacket];
     private bool _started;
     private bool _playing;
@@ -34,8 +34,9 @@ public sealed class AudioReceiver : IDisposable
     private ushort _highest;
     private int _concealed;
 
-    public AudioReceiver(int payloadType, int? audioLevelExtensionId)
+    public AudioReceiver(int payloadType, int? audioLevelExtensionId, IAudioFrameDecoder? decoder = null)
     {
+        _decoder = decoder ?? new OpusDecoder();
         PayloadType = payloadType;
         AudioLevelExtensionId = audioLevelExtensionId;
         for (int i = 0; i < Capacity; i++)

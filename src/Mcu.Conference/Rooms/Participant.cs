@@ -44,7 +44,7 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
         {
             if (audio.RemoteDirection is SdpDirection.SendRecv or SdpDirection.SendOnly && role == ParticipantRole.Participant)
             {
-                AudioIn = new AudioReceiver(audio.PayloadType, audio.AudioLevelExtId);
+                AudioIn = new AudioReceiver(audio.PayloadType, audio.AudioLevelExtId, room.Options.Decoders.CreateAudio());
             }
             if (audio.RemoteDirection is SdpDirection.SendRecv or SdpDirection.RecvOnly && role != ParticipantRole.Screen)
             {
@@ -57,7 +57,8 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
             OutputCodec = codec;
             if (video.RemoteDirection is SdpDirection.SendRecv or SdpDirection.SendOnly && role is ParticipantRole.Participant or ParticipantRole.Screen)
             {
-                VideoIn = new VideoReceiver(codec, video.PayloadType);
+                var max = VideoReceiver.MaxInputSize;
+                VideoIn = new VideoReceiver(codec, video.PayloadType, max, room.Options.Decoders.CreateVideo(codec, max.Width, max.Height));
                 VideoIn.PictureTooLarge += (width, height) => _room.OnPictureTooLarge(this, width, height);
                 VideoIn.DecodeFailed += e => _room.OnParticipantFailed(this, "video decode", e);
             }
