@@ -78,7 +78,7 @@ public sealed class VideoReceiver : IDisposable
 
     /// <summary>
     /// Raised with the refused size when a picture over the limit arrives, at most once per
-    /// refused run (not per keyframe); on the receive loop or the decode worker. Keep it short.
+    /// refused run (not per keyframe); on the receive loop or a decode thread. Keep it short.
     /// </summary>
     public event Action<int, int>? PictureTooLarge;
 

@@ -9,8 +9,8 @@ namespace Mcu.Conference.Send;
 /// </summary>
 /// <remarks>
 /// One thread for all peers rather than the transport's 20 ms timer, which is too coarse for
-/// millisecond rounds; it waits on its own event (not the thread pool, which decoders share),
-/// and reads the time from its <see cref="TimeProvider"/>. <see cref="Drain"/> is the whole of
+/// millisecond rounds. It waits on its own event, not a thread-pool timer, so a busy pool cannot
+/// delay a round, and reads the time from its <see cref="TimeProvider"/>. <see cref="Drain"/> is the whole of
 /// its work, and tests call it on a clock of their own without the thread.
 /// </remarks>
 public sealed class VideoPacer : IDisposable
