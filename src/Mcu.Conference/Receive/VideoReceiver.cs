@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Threading.Channels;
 using Mcu.Media.Codecs;
 using Mcu.Media.Frames;
 using Mcu.Rtc.Packetization;
@@ -9,8 +8,11 @@ namespace Mcu.Conference.Receive;
 
 /// <summary>
 /// One participant's incoming video: RTP → jitter buffer (reorder, NACK) → frame
-/// assembly → decoder, which runs on a worker of its own so a slow decode never holds
-/// up the socket. The newest decoded picture is what the room's video tick takes.
+/// assembly → a bounded decode queue → decoder, which runs on the room's
+/// <see cref="VideoDecodePool"/> so a slow decode never holds up the socket (nor the room's
+/// tick): the receive loop only queues a frame, or drops and counts it when the decoder is
+/// behind. No lock is held across the decode. The newest decoded picture is what the room's
+/// video tick takes.
 /// A frame that cannot be completed, or a decoder error, asks for a keyframe and skips
 /// to it: delta frames after a hole would only decode as garbage.
 /// </summary>
@@ -25,8 +27,13 @@ public sealed class VideoReceiver : IDisposable
     private readonly VideoCodec _codec;
     private readonly IVideoFrameDecoder _decoder;
     private readonly (int Width, int Height) _maxSize;
-    private readonly Channel<QueuedFrame> _decodeQueue;
-    private readonly Task _decodeLoop;
+    private readonly VideoDecodePool _pool;
+    private readonly QueuedFrame[] _queue = new QueuedFrame[MaxQueuedFrames];
+    private int _queueHead;
+    private int _queueCount;
+    private bool _scheduled;    // in the pool's line, or being decoded
+    private bool _decoding;
+    private bool _disposed;
     private VideoFrame? _latest;
     private bool _waitingForKeyframe = true;
     private bool _keyframeWanted = true;
@@ -38,25 +45,16 @@ public sealed class VideoReceiver : IDisposable
     /// </summary>
     public static (int Width, int Height) MaxInputSize { get; set; } = (1920, 1080);
 
-    public VideoReceiver(VideoCodec codec, int payloadType)
-        : this(codec, payloadType, MaxInputSize, new VideoDecoder(codec, MaxInputSize.Width, MaxInputSize.Height))
-    {
-    }
-
-    internal VideoReceiver(VideoCodec codec, int payloadType, (int Width, int Height) maxSize, IVideoFrameDecoder decoder)
+    /// <param name="decoder">Owned from now on: disposed with the receiver.</param>
+    /// <param name="pool">The room's decode threads.</param>
+    internal VideoReceiver(VideoCodec codec, int payloadType, (int Width, int Height) maxSize, IVideoFrameDecoder decoder, VideoDecodePool pool)
     {
         PayloadType = payloadType;
         _codec = codec;
         _maxSize = maxSize;
         _assembler = codec == VideoCodec.H264 ? H264Depacketizer.CreateAssembler() : Vp8Depacketizer.CreateAssembler();
         _decoder = decoder;
-        _decodeQueue = Channel.CreateBounded<QueuedFrame>(new BoundedChannelOptions(MaxQueuedFrames)
-        {
-            SingleReader = true,
-            SingleWriter = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
-        _decodeLoop = Task.Run(DecodeLoop);
+        _pool = pool;
     }
 
     public int PayloadType { get; }
@@ -72,16 +70,19 @@ public sealed class VideoReceiver : IDisposable
     /// <summary>Keyframes refused because they declared (or decoded to) a picture over the size limit.</summary>
     public long PicturesTooLarge => Volatile.Read(ref _picturesTooLarge);
 
+    /// <summary>Whole frames dropped because the decode queue was full: the decoder is behind.</summary>
+    public long FramesDropped => Volatile.Read(ref _framesDropped);
+
     /// <summary>Decodes that threw (a decoder bug): the frame is dropped, a keyframe asked for, the loop goes on.</summary>
     public long DecodeFailures => Volatile.Read(ref _decodeFailures);
 
     /// <summary>
     /// Raised with the refused size when a picture over the limit arrives, at most once per
-    /// refused run (not per keyframe); on the receive loop or the decode worker. Keep it short.
+    /// refused run (not per keyframe); on the receive loop or a decode thread. Keep it short.
     /// </summary>
     public event Action<int, int>? PictureTooLarge;
 
-    /// <summary>Raised on the decode worker when a decode threw.</summary>
+    /// <summary>Raised on a decode thread when a decode threw.</summary>
     public event Action<Exception>? DecodeFailed;
 
     /// <summary>Loss and reordering seen so far, for receiver reports.</summary>
@@ -92,7 +93,9 @@ public sealed class VideoReceiver : IDisposable
     private long _lastFrameAtMs = -1;
     private long _picturesTooLarge;
     private long _decodeFailures;
+    private long _framesDropped;
     private bool _refusing;
+    private bool _schedule;     // a frame was queued under the lock: schedule once out of it
     // A sender alternating oversize and small keyframes must not flood the log and every events socket.
     private const long AnnounceEveryMs = 10_000;
     private long _announcedAtMs = -AnnounceEveryMs;
@@ -101,11 +104,18 @@ public sealed class VideoReceiver : IDisposable
     /// <summary>An RTP packet of this stream, on the transport's receive loop.</summary>
     public void OnRtp(ReadOnlySpan<byte> packet, in RtpPacket rtp, long nowMs)
     {
+        bool schedule;
         lock (_lock)
         {
             Ssrc = rtp.Ssrc;
             _jitter.Insert(packet, rtp.SequenceNumber, nowMs);
             Drain(nowMs);
+            schedule = _schedule;
+            _schedule = false;
+        }
+        if (schedule)
+        {
+            _pool.Schedule(this);
         }
         if (_announce is not null)
         {
@@ -123,18 +133,26 @@ public sealed class VideoReceiver : IDisposable
         {
             AnnounceRefusal();
         }
+        int count;
+        bool schedule;
         lock (_lock)
         {
             Drain(nowMs);
-            int count = _jitter.CollectNacks(nowMs, nacks);
+            schedule = _schedule;
+            _schedule = false;
+            count = _jitter.CollectNacks(nowMs, nacks);
             requestKeyframe = _keyframeWanted && nowMs - _lastKeyframeRequestMs >= KeyframeRequestIntervalMs;
             if (requestKeyframe)
             {
                 _lastKeyframeRequestMs = nowMs;
                 _keyframeRequests++;
             }
-            return count;
         }
+        if (schedule)
+        {
+            _pool.Schedule(this);
+        }
+        return count;
     }
 
     /// <summary>The newest decoded picture with a reference for the caller (who releases it), or null.</summary>
@@ -147,16 +165,29 @@ public sealed class VideoReceiver : IDisposable
         }
     }
 
+    /// <summary>Drops what waits; the decoder goes now, or after the decode under way if there is one.</summary>
     public void Dispose()
     {
-        _decodeQueue.Writer.TryComplete();
-        _decodeLoop.Wait(TimeSpan.FromSeconds(2));
+        bool idle;
         lock (_lock)
         {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
+            while (_queueCount > 0)
+            {
+                ArrayPool<byte>.Shared.Return(Dequeue().Buffer);
+            }
             _latest?.Release();
             _latest = null;
+            idle = !_decoding;
         }
-        _decoder.Dispose();
+        if (idle)
+        {
+            _decoder.Dispose();
+        }
     }
 
     private void Drain(long nowMs)
@@ -198,14 +229,36 @@ public sealed class VideoReceiver : IDisposable
         {
             return;
         }
-        var copy = ArrayPool<byte>.Shared.Rent(frame.Data.Length);
-        frame.Data.CopyTo(copy);
-        if (!_decodeQueue.Writer.TryWrite(new QueuedFrame(copy, frame.Data.Length, nowMs)))
+        if (_disposed)
+        {
+            return;
+        }
+        if (_queueCount == MaxQueuedFrames)
         {
             // The decoder is behind: the frames after this one would reference a lost one.
-            ArrayPool<byte>.Shared.Return(copy);
+            Interlocked.Increment(ref _framesDropped);
+            McuMetrics.VideoFramesDropped.Add(1);
             WantKeyframe();
+            return;
         }
+        var copy = ArrayPool<byte>.Shared.Rent(frame.Data.Length);
+        frame.Data.CopyTo(copy);
+        _queue[(_queueHead + _queueCount) % MaxQueuedFrames] = new QueuedFrame(copy, frame.Data.Length, nowMs);
+        _queueCount++;
+        if (!_scheduled)
+        {
+            _scheduled = true;
+            _schedule = true;
+        }
+    }
+
+    private QueuedFrame Dequeue()
+    {
+        var item = _queue[_queueHead];
+        _queue[_queueHead] = default;
+        _queueHead = (_queueHead + 1) % MaxQueuedFrames;
+        _queueCount--;
+        return item;
     }
 
     /// <summary>
@@ -273,58 +326,92 @@ public sealed class VideoReceiver : IDisposable
         _keyframeWanted = true;
     }
 
-    private async Task DecodeLoop()
+    /// <summary>
+    /// On a decode thread: decodes the oldest waiting frame, outside the lock. True when more wait
+    /// (the pool puts this receiver at the back of its line); false when it is off the line.
+    /// </summary>
+    internal bool DecodeNext()
     {
-        await foreach (var item in _decodeQueue.Reader.ReadAllAsync())
+        QueuedFrame item;
+        lock (_lock)
         {
-            VideoFrame? picture = null;
-            string? error = null;
+            if (_queueCount == 0 || _disposed)
+            {
+                _scheduled = false;
+                return false;
+            }
+            item = Dequeue();
+            _decoding = true;
+        }
+        VideoFrame? picture = null;
+        string? error = null;
+        try
+        {
+            long started = System.Diagnostics.Stopwatch.GetTimestamp();
+            picture = _decoder.Decode(item.Buffer.AsSpan(0, item.Length), item.ReceivedMs * 1000, out error);
+            McuMetrics.DecodeMs.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        catch (Exception e)
+        {
+            // A decoder that throws must not freeze the participant's video for good: drop the
+            // frame and resume at a keyframe, as after a decode error.
+            Interlocked.Increment(ref _decodeFailures);
+            error = e.Message;
             try
             {
-                long started = System.Diagnostics.Stopwatch.GetTimestamp();
-                picture = _decoder.Decode(item.Buffer.AsSpan(0, item.Length), item.ReceivedMs * 1000, out error);
-                McuMetrics.DecodeMs.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            }
-            catch (Exception e)
-            {
-                // A decoder that throws must not end this loop: the participant's video would freeze
-                // for good. Drop the frame and resume at a keyframe, as after a decode error.
-                Interlocked.Increment(ref _decodeFailures);
-                error = e.Message;
                 DecodeFailed?.Invoke(e);
             }
-            finally
+            catch (Exception)
             {
-                ArrayPool<byte>.Shared.Return(item.Buffer);
+                // A handler's bug is not the decoder's: the counter has it.
             }
-            lock (_lock)
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(item.Buffer);
+        }
+        bool more, disposeDecoder = false;
+        lock (_lock)
+        {
+            _decoding = false;
+            if (_disposed)
             {
-                if (picture is not null && IsTooLarge(picture.Width, picture.Height))
+                picture?.Release();
+                disposeDecoder = true;
+            }
+            else if (picture is not null && IsTooLarge(picture.Width, picture.Height))
+            {
+                // Behind the header check, should a stream change size without saying so first:
+                // the decoder's own limit (max_pixels) stops the huge ones, this the odd shapes.
+                RefuseTooLarge(picture.Width, picture.Height);
+                picture.Release();
+                WantKeyframe();
+            }
+            else if (picture is null)
+            {
+                if (error is not null)
                 {
-                    // Behind the header check, should a stream change size without saying so first:
-                    // the decoder's own limit (max_pixels) stops the huge ones, this the odd shapes.
-                    RefuseTooLarge(picture.Width, picture.Height);
-                    picture.Release();
                     WantKeyframe();
                 }
-                else if (picture is null)
-                {
-                    if (error is not null)
-                    {
-                        WantKeyframe();
-                    }
-                }
-                else
-                {
-                    _refusing = false;
-                    _latest?.Release();
-                    _latest = picture;
-                    _framesDecoded++;
-                    _lastFrameAtMs = item.ReceivedMs;
-                }
             }
-            AnnounceRefusal();
+            else
+            {
+                _refusing = false;
+                _latest?.Release();
+                _latest = picture;
+                _framesDecoded++;
+                _lastFrameAtMs = item.ReceivedMs;
+            }
+            more = _queueCount > 0 && !_disposed;
+            _scheduled = more;
         }
+        if (disposeDecoder)
+        {
+            _decoder.Dispose();
+            return false;
+        }
+        AnnounceRefusal();
+        return more;
     }
 
     private readonly record struct QueuedFrame(byte[] Buffer, int Length, long ReceivedMs);

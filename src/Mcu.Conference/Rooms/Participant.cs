@@ -44,7 +44,7 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
         {
             if (audio.RemoteDirection is SdpDirection.SendRecv or SdpDirection.SendOnly && role == ParticipantRole.Participant)
             {
-                AudioIn = new AudioReceiver(audio.PayloadType, audio.AudioLevelExtId);
+                AudioIn = new AudioReceiver(audio.PayloadType, audio.AudioLevelExtId, room.Options.Decoders.CreateAudio());
             }
             if (audio.RemoteDirection is SdpDirection.SendRecv or SdpDirection.RecvOnly && role != ParticipantRole.Screen)
             {
@@ -57,13 +57,15 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
             OutputCodec = codec;
             if (video.RemoteDirection is SdpDirection.SendRecv or SdpDirection.SendOnly && role is ParticipantRole.Participant or ParticipantRole.Screen)
             {
-                VideoIn = new VideoReceiver(codec, video.PayloadType);
+                var max = VideoReceiver.MaxInputSize;
+                VideoIn = new VideoReceiver(codec, video.PayloadType, max, room.Options.Decoders.CreateVideo(codec, max.Width, max.Height), room.VideoDecoding);
                 VideoIn.PictureTooLarge += (width, height) => _room.OnPictureTooLarge(this, width, height);
                 VideoIn.DecodeFailed += e => _room.OnParticipantFailed(this, "video decode", e);
             }
             if (video.RemoteDirection is SdpDirection.SendRecv or SdpDirection.RecvOnly && role != ParticipantRole.Screen)
             {
                 VideoOut = new RtpSender(videoSsrc, video.PayloadType, 90_000, keepHistory: video.Nack);
+                VideoQueue = new SendQueue(room.Pacer, SendVideo);
             }
         }
         _rtcp = new ParticipantRtcp(this, answer.Video, answer.Audio);
@@ -108,6 +110,9 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
     internal RtpSender? AudioOut { get; }
 
     internal RtpSender? VideoOut { get; }
+
+    /// <summary>The composited frames on their way to this participant, sent by the room's pacer.</summary>
+    internal SendQueue? VideoQueue { get; }
 
     /// <summary>This participant's input slot in the room's audio mixer.</summary>
     internal int MixerSlot { get; set; } = -1;
@@ -183,6 +188,29 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
 
     private long _serviceFailures;
 
+    /// <summary>The pacer's sink: one packet of an output frame, under this participant's SSRC and sequence numbers.</summary>
+    private void SendVideo(ReadOnlySpan<byte> payload, long mediaMicros, bool marker)
+    {
+        if (Connection is not { } connection)
+        {
+            return;
+        }
+        try
+        {
+            VideoOut!.Send(connection, payload, mediaMicros, marker);
+        }
+        catch (Exception e)
+        {
+            // On the pacer, which serves every room: said once, the packet is lost, the pacer goes on.
+            if (Interlocked.Increment(ref _sendFailures) == 1)
+            {
+                _room.OnParticipantFailed(this, "video send", e);
+            }
+        }
+    }
+
+    private long _sendFailures;
+
     internal void RequestKeyframeFromRoom() => _room.RequestKeyframe(this);
 
     /// <summary>Counters of what this participant sent and received, for the API, metrics and tests.</summary>
@@ -202,12 +230,16 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
         RoundTripMs: _rtcp.RoundTripMs,
         RetransmissionsRefused: VideoOut?.RetransmissionsRefused ?? 0,
         VideoPicturesTooLarge: VideoIn?.PicturesTooLarge ?? 0,
-        VideoDecodeFailures: VideoIn?.DecodeFailures ?? 0);
+        VideoDecodeFailures: VideoIn?.DecodeFailures ?? 0,
+        AudioPacketsDropped: AudioIn?.PacketsDropped ?? 0,
+        VideoFramesDropped: VideoIn?.FramesDropped ?? 0,
+        VideoFramesUnsent: VideoQueue?.FramesDropped ?? 0);
 
     public void Dispose()
     {
         AudioIn?.Dispose();
         VideoIn?.Dispose();
+        VideoQueue?.Clear();
         OwnMixEncoder?.Dispose();
     }
 }

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using Mcu.Conference.Layouts;
 using Mcu.Conference.Mixing;
+using Mcu.Conference.Receive;
 using Mcu.Conference.Recording;
+using Mcu.Conference.Send;
 using Mcu.Media.Audio;
 using Mcu.Media.Codecs;
 using Mcu.Media.Compositing;
@@ -16,7 +18,8 @@ namespace Mcu.Conference.Rooms;
 /// A conference: everyone in it sends one stream in and receives one composited video
 /// and one mix-minus audio out. Two clocks drive it, each on a thread of its own: the
 /// audio tick every 20 ms (mix, encode, send, and each participant's RTCP timers) and
-/// the video tick at the output frame rate (composite, encode, send per output). Each
+/// the video tick at the output frame rate (composite and encode per output, then hand the
+/// packets to the node's <see cref="VideoPacer"/>, which sends them). Each
 /// tick takes the newest frame of every participant and never waits for anyone, so a
 /// slow or lossy participant cannot stall the room. With nobody in it the clocks sleep.
 /// </summary>
@@ -38,9 +41,12 @@ public sealed partial class Room : IDisposable
     private string _layout;
     private string? _pinnedSpeaker;
 
-    public Room(string name, RoomOptions options, LayoutTemplateStore layouts, ILogger logger)
+    /// <param name="pacer">Sends the room's video (shared by every room of the node).</param>
+    public Room(string name, RoomOptions options, LayoutTemplateStore layouts, VideoPacer pacer, ILogger logger)
     {
         Name = name;
+        Pacer = pacer;
+        VideoDecoding = new VideoDecodePool(name);
         Options = options;
         _layouts = layouts;
         _logger = logger;
@@ -124,6 +130,11 @@ public sealed partial class Room : IDisposable
     internal long NowMicros => _clock.Elapsed.Ticks / 10;
 
     internal LayoutTemplateStore Layouts => _layouts;
+
+    internal VideoPacer Pacer { get; }
+
+    /// <summary>The room's own threads that decode its participants' video.</summary>
+    internal VideoDecodePool VideoDecoding { get; }
 
     /// <summary>
     /// Adds someone who negotiated <paramref name="answer"/>; their media flows once the
@@ -337,6 +348,7 @@ public sealed partial class Room : IDisposable
         _videoThread.Join(TimeSpan.FromSeconds(2));
         _video.Dispose();
         _audio.Dispose();
+        VideoDecoding.Dispose();
     }
 
     internal void OnParticipantConnected(Participant participant)
