@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Mcu.Conference.Recording;
-using Mcu.Conference.Rooms;
 using Mcu.Conference.Send;
 using Mcu.Media.Codecs;
 using Mcu.Media.Compositing;
@@ -31,7 +30,7 @@ internal sealed class VideoOutput : IDisposable
     private readonly IRtpPacketizer _packetizer;
     private readonly PacedFramePool _frames = new();
     private readonly EncodedPacketHandler _onPacket;
-    private List<Participant> _subscribers = [];
+    private List<MixMember> _subscribers = [];
     private IRoomRecorder[] _recorders = [];
     private long _pendingLatencyFromMs = -1;
     private readonly KeyValuePair<string, object?> _tierTag;
@@ -99,7 +98,7 @@ internal sealed class VideoOutput : IDisposable
     /// for a refresh: a room whose pictures stand still costs next to nothing.
     /// </summary>
     public void Render(IReadOnlyList<LayoutRegion> regions, IReadOnlyList<CompositorSource> sources, long signature, long newestInputMs,
-        List<Participant> subscribers, long nowMs, long mediaMicros)
+        List<MixMember> subscribers, long nowMs, long mediaMicros)
     {
         foreach (var recorder in _recorders)
         {
@@ -191,7 +190,7 @@ internal sealed class VideoOutput : IDisposable
         frame.Fill(_packetizer, data, _mediaMicros);
         foreach (var participant in _subscribers)
         {
-            if (participant.VideoQueue is { } queue && !queue.TryEnqueue(frame))
+            if (participant.VideoOut is { } queue && !queue.TryEnqueue(frame))
             {
                 // Their queue is full: the frames after this one would reference one they never got.
                 RequestKeyframe(_nowMs());
