@@ -6,7 +6,7 @@ namespace Mcu.Conference.Rooms;
 /// than drift; after a long stall the clock jumps ahead instead of firing a burst. Whoever
 /// drives it (the room's clock threads, or a test on a simulated clock) calls it; one caller at a time.
 /// </summary>
-internal sealed class MediaClock(long periodMicros, Action<long, long> tick, ClockStats stats)
+internal sealed class MediaClock(long periodMicros, Action<long, long> tick, ClockStats stats, Func<long> clock)
 {
     private long _next = long.MinValue;
 
@@ -17,10 +17,10 @@ internal sealed class MediaClock(long periodMicros, Action<long, long> tick, Clo
 
     /// <summary>
     /// Runs the tick when it is due at <paramref name="nowMicros"/> (as tick(now in ms, nominal
-    /// time in µs)); returns when the next one is due, in µs on the same clock. <paramref name="clock"/>
-    /// is read again after the tick, for the stall check.
+    /// time in µs)); returns when the next one is due, in µs on the same clock, which is read again
+    /// after the tick for the stall check.
     /// </summary>
-    public long RunDue(long nowMicros, Func<long> clock)
+    public long RunDue(long nowMicros)
     {
         if (_next == long.MinValue)
         {

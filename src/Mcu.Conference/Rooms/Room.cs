@@ -71,8 +71,10 @@ public sealed partial class Room : IDisposable
         _layout = options.Layout;
         _audio = new AudioMixing(options.MaxParticipants, OnSpeakerChanged);
         _video = new VideoMixing(options.FramesPerSecond, options.StaleVideoMs, options.HideSelf, () => NowMs, Latency);
-        _audioClock = new MediaClock(AudioTickMicros, (nowMs, nominal) => Guarded(AudioTick, nowMs, nominal), AudioClock);
-        _videoClock = new MediaClock(1_000_000 / options.FramesPerSecond, (nowMs, nominal) => Guarded(VideoTick, nowMs, nominal), VideoClock);
+        Func<long> now = () => NowMicros;
+        Action<long, long> audioTick = AudioTick, videoTick = VideoTick;   // made once: a tick allocates no delegate
+        _audioClock = new MediaClock(AudioTickMicros, (nowMs, nominal) => Guarded(audioTick, nowMs, nominal), AudioClock, now);
+        _videoClock = new MediaClock(1_000_000 / options.FramesPerSecond, (nowMs, nominal) => Guarded(videoTick, nowMs, nominal), VideoClock, now);
         if (startClocks)
         {
             _audioThread = new Thread(() => RunClock(_audioClock)) { IsBackground = true, Name = $"room {name} audio" };
@@ -520,7 +522,7 @@ public sealed partial class Room : IDisposable
     internal TimeSpan Tick()
     {
         long now = NowMicros;
-        long next = Math.Min(_audioClock.RunDue(now, () => NowMicros), _videoClock.RunDue(now, () => NowMicros));
+        long next = Math.Min(_audioClock.RunDue(now), _videoClock.RunDue(now));
         return TimeSpan.FromTicks(Math.Max(0, next - NowMicros) * 10);
     }
 
@@ -578,7 +580,7 @@ public sealed partial class Room : IDisposable
                 continue;
             }
             long now = NowMicros;
-            long next = clock.RunDue(now, () => NowMicros);
+            long next = clock.RunDue(now);
             long wait = next - NowMicros;
             if (wait > 0)
             {

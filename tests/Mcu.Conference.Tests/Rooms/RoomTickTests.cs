@@ -218,7 +218,8 @@ public class RoomTickTests(ITestOutputHelper output)
         }
         wall.Stop();
         output.WriteLine($"{Seconds} s of room in {wall.ElapsedMilliseconds} ms of wall time ({Seconds * 1000.0 / wall.ElapsedMilliseconds:F1}x real time); " +
-            $"audio ticks {room.AudioClock.Ticks} (late {room.AudioClock.LateTicks}), video ticks {room.VideoClock.Ticks} (late {room.VideoClock.LateTicks})");
+            $"audio ticks {room.AudioClock.Ticks} (late {room.AudioClock.LateTicks}, {room.AudioClock.AverageAllocatedBytes:F0} B/tick with the test's decoding listeners), " +
+            $"video ticks {room.VideoClock.Ticks} (late {room.VideoClock.LateTicks}, {room.VideoClock.AverageAllocatedBytes:F0} B/tick)");
 
         Assert.Equal(Seconds * 1000 / 20, room.AudioClock.Ticks, 2.0);
         Assert.Equal(Seconds * 30, room.VideoClock.Ticks, 2.0);
