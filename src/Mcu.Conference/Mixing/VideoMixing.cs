@@ -34,6 +34,8 @@ internal sealed class VideoMixing : IDisposable
     private readonly List<VideoFrame> _held = [];
     private readonly List<VideoOutputKey> _idle = [];
     private readonly CompositorStyle _style = new();
+    private readonly Dictionary<OutputTier, IRoomRecorder[]> _recordersByTier = [];
+    private IRoomRecorder[] _recordersSeen = [];
     private int _activeOutputs;
 
     /// <param name="nowMs">The room's clock, read when a frame's packets are handed on (for the latency).</param>
@@ -103,7 +105,7 @@ internal sealed class VideoMixing : IDisposable
             {
                 // Recorders take the shared canvas of the current layout at their tier, in H.264.
                 var keyRecorders = recorders.Length > 0 && key.PersonalFor is null && key.Layout == layoutName && key.Codec == VideoCodec.H264
-                    ? recorders.Where(r => r.Tier == key.Tier).ToArray()
+                    ? RecordersAt(recorders, key.Tier)
                     : [];
                 if (subscribers.Count == 0 && keyRecorders.Length == 0)
                 {
@@ -156,6 +158,21 @@ internal sealed class VideoMixing : IDisposable
             }
             _outputs.Clear();
         }
+    }
+
+    /// <summary>The recorders at <paramref name="tier"/>, worked out again only when the room's recorders change.</summary>
+    private IRoomRecorder[] RecordersAt(IRoomRecorder[] recorders, OutputTier tier)
+    {
+        if (!ReferenceEquals(recorders, _recordersSeen))
+        {
+            _recordersSeen = recorders;
+            _recordersByTier.Clear();
+        }
+        if (!_recordersByTier.TryGetValue(tier, out var atTier))
+        {
+            _recordersByTier[tier] = atTier = recorders.Where(r => r.Tier == tier).ToArray();
+        }
+        return atTier;
     }
 
     private List<MixMember> GroupFor(VideoOutputKey key)

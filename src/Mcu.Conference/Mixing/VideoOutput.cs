@@ -64,9 +64,16 @@ internal sealed class VideoOutput : IDisposable
     /// <summary>Recorders taking this output's H.264; a new one needs a keyframe to start its file.</summary>
     public void SetRecorders(IRoomRecorder[] recorders)
     {
-        if (recorders.Any(r => !_recorders.Contains(r)))
+        if (ReferenceEquals(recorders, _recorders))
         {
-            _keyframeWanted = true;
+            return;
+        }
+        foreach (var recorder in recorders)
+        {
+            if (Array.IndexOf(_recorders, recorder) < 0)
+            {
+                _keyframeWanted = true;
+            }
         }
         _recorders = recorders;
     }
