@@ -28,7 +28,6 @@ internal sealed class ParticipantRtcp
     private readonly byte[] _buffer = new byte[MaxRtcp + 64];
     private readonly ushort[] _nacks = new ushort[MaxNacksPerTick];
     private readonly ReceiveStatistics _audioStats = new(48_000);
-    private readonly ReceiveStatistics _videoStats = new(90_000);
     private readonly Lock _lock = new();
     private readonly byte[] _cname;
     private readonly int? _transportCcExtId;
@@ -73,11 +72,11 @@ internal sealed class ParticipantRtcp
         }
     }
 
-    public void OnVideoPacket(in RtpPacket rtp, long nowMs)
+    /// <summary>A video packet's transport-wide arrival; its statistics are its receive stream's.</summary>
+    public void OnVideoPacket(in RtpPacket rtp)
     {
         lock (_lock)
         {
-            _videoStats.OnPacket(rtp.Ssrc, rtp.SequenceNumber, rtp.Timestamp, nowMs * 1000);
             RecordArrival(rtp);
         }
     }
@@ -170,14 +169,13 @@ internal sealed class ParticipantRtcp
         var video = _participant.VideoIn;
         if (video is not null && video.Ssrc != 0)
         {
-            long lost = video.Jitter.PacketsLost;
+            long lost = video.PacketsLost;
             if (lost > _lostReported)
             {
                 McuMetrics.PacketsLost.Add(lost - _lostReported);
                 _lostReported = lost;
             }
-            video.Jitter.RoundTripMs = RoundTripMs;
-            int count = video.Service(nowMs, _nacks, out bool keyframe);
+            int count = video.Service(nowMs, RoundTripMs, _nacks, out bool keyframe);
             uint self = _participant.VideoOut?.Ssrc ?? _participant.AudioOut?.Ssrc ?? 1;
             if (count > 0 && _video is { Nack: true })
             {
@@ -212,18 +210,19 @@ internal sealed class ParticipantRtcp
     {
         Span<ReportBlock> blocks = stackalloc ReportBlock[2];
         int blockCount = 0;
+        uint lsr, dlsr;
         lock (_lock)
         {
-            uint lsr = _lastSrMiddle;
-            uint dlsr = _lastSrArrivalMs == 0 ? 0 : (uint)((nowMs - _lastSrArrivalMs) * 65536 / 1000);
+            lsr = _lastSrMiddle;
+            dlsr = _lastSrArrivalMs == 0 ? 0 : (uint)((nowMs - _lastSrArrivalMs) * 65536 / 1000);
             if (_participant.AudioIn is { Ssrc: not 0 })
             {
                 blocks[blockCount++] = Block(_audioStats, lsr, dlsr);
             }
-            if (_participant.VideoIn is { Ssrc: not 0 })
-            {
-                blocks[blockCount++] = Block(_videoStats, lsr, dlsr);
-            }
+        }
+        if (_participant.VideoIn?.TakeReportBlock(lsr, dlsr) is { } videoBlock)
+        {
+            blocks[blockCount++] = videoBlock;
         }
         var span = _buffer.AsSpan();
         int length = 0;
