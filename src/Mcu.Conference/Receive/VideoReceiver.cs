@@ -2,13 +2,15 @@ using System.Buffers;
 using Mcu.Media.Codecs;
 using Mcu.Media.Frames;
 using Mcu.Rtc.Packetization;
+using Mcu.Rtc.Rtcp;
 using Mcu.Rtc.Rtp;
+using Mcu.Rtc.Session;
 
 namespace Mcu.Conference.Receive;
 
 /// <summary>
-/// One participant's incoming video: RTP → jitter buffer (reorder, NACK) → frame
-/// assembly → a bounded decode queue → decoder, which runs on the room's
+/// One participant's incoming video: whole frames from its <see cref="RtpReceiveStream"/>
+/// (which does the RTP: statistics, reorder, NACK, assembly) → a bounded decode queue → decoder, which runs on the room's
 /// <see cref="VideoDecodePool"/> so a slow decode never holds up the socket (nor the room's
 /// tick): the receive loop only queues a frame, or drops and counts it when the decoder is
 /// behind. No lock is held across the decode. The newest decoded picture is what the room's
@@ -19,11 +21,9 @@ namespace Mcu.Conference.Receive;
 public sealed class VideoReceiver : IDisposable
 {
     private const int MaxQueuedFrames = 3;
-    private const int KeyframeRequestIntervalMs = 500;
 
     private readonly Lock _lock = new();
-    private readonly JitterBuffer _jitter = new();
-    private readonly FrameAssembler _assembler;
+    private readonly RtpReceiveStream _stream;
     private readonly VideoCodec _codec;
     private readonly IVideoFrameDecoder _decoder;
     private readonly (int Width, int Height) _maxSize;
@@ -35,9 +35,6 @@ public sealed class VideoReceiver : IDisposable
     private bool _decoding;
     private bool _disposed;
     private VideoFrame? _latest;
-    private bool _waitingForKeyframe = true;
-    private bool _keyframeWanted = true;
-    private long _lastKeyframeRequestMs = long.MinValue / 2;
 
     /// <summary>
     /// Largest picture a participant may send (<c>Mcu:MaxInputWidth/Height</c>), for the whole
@@ -52,18 +49,37 @@ public sealed class VideoReceiver : IDisposable
         PayloadType = payloadType;
         _codec = codec;
         _maxSize = maxSize;
-        _assembler = codec == VideoCodec.H264 ? H264Depacketizer.CreateAssembler() : Vp8Depacketizer.CreateAssembler();
+        _stream = new RtpReceiveStream(payloadType, 90_000,
+            codec == VideoCodec.H264 ? H264Depacketizer.CreateAssembler() : Vp8Depacketizer.CreateAssembler());
         _decoder = decoder;
         _pool = pool;
     }
 
     public int PayloadType { get; }
 
-    public uint Ssrc { get; private set; }
+    public uint Ssrc
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _stream.Ssrc;
+            }
+        }
+    }
 
     public long FramesDecoded => Volatile.Read(ref _framesDecoded);
 
-    public long KeyframeRequests => Volatile.Read(ref _keyframeRequests);
+    public long KeyframeRequests
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _stream.KeyframeRequests;
+            }
+        }
+    }
 
     public long LastFrameAtMs => Volatile.Read(ref _lastFrameAtMs);
 
@@ -85,11 +101,30 @@ public sealed class VideoReceiver : IDisposable
     /// <summary>Raised on a decode thread when a decode threw.</summary>
     public event Action<Exception>? DecodeFailed;
 
-    /// <summary>Loss and reordering seen so far, for receiver reports.</summary>
-    public JitterBuffer Jitter => _jitter;
+    public long PacketsReceived
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _stream.PacketsReceived;
+            }
+        }
+    }
+
+    /// <summary>Packets given up as lost.</summary>
+    public long PacketsLost
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _stream.PacketsLost;
+            }
+        }
+    }
 
     private long _framesDecoded;
-    private long _keyframeRequests;
     private long _lastFrameAtMs = -1;
     private long _picturesTooLarge;
     private long _decodeFailures;
@@ -102,13 +137,12 @@ public sealed class VideoReceiver : IDisposable
     private (int Width, int Height)? _announce;
 
     /// <summary>An RTP packet of this stream, on the transport's receive loop.</summary>
-    public void OnRtp(ReadOnlySpan<byte> packet, in RtpPacket rtp, long nowMs)
+    public void OnRtp(in RtpPacket rtp, long nowMs)
     {
         bool schedule;
         lock (_lock)
         {
-            Ssrc = rtp.Ssrc;
-            _jitter.Insert(packet, rtp.SequenceNumber, nowMs);
+            _stream.OnPacket(rtp, nowMs);
             Drain(nowMs);
             schedule = _schedule;
             _schedule = false;
@@ -124,10 +158,10 @@ public sealed class VideoReceiver : IDisposable
     }
 
     /// <summary>
-    /// Periodic work (the room's audio tick): releases packets whose missing predecessor is
-    /// given up, and says which sequence numbers to NACK and whether to ask for a keyframe.
+    /// Periodic work: releases packets whose missing predecessor is given up, and says which
+    /// sequence numbers to NACK (resent after <paramref name="roundTripMs"/>) and whether to ask for a keyframe.
     /// </summary>
-    public int Service(long nowMs, Span<ushort> nacks, out bool requestKeyframe)
+    public int Service(long nowMs, int roundTripMs, Span<ushort> nacks, out bool requestKeyframe)
     {
         if (_announce is not null)
         {
@@ -140,19 +174,24 @@ public sealed class VideoReceiver : IDisposable
             Drain(nowMs);
             schedule = _schedule;
             _schedule = false;
-            count = _jitter.CollectNacks(nowMs, nacks);
-            requestKeyframe = _keyframeWanted && nowMs - _lastKeyframeRequestMs >= KeyframeRequestIntervalMs;
-            if (requestKeyframe)
-            {
-                _lastKeyframeRequestMs = nowMs;
-                _keyframeRequests++;
-            }
+            _stream.RoundTripMs = roundTripMs;
+            count = _stream.CollectNacks(nowMs, nacks);
+            requestKeyframe = _stream.TakeKeyframeRequest(nowMs);
         }
         if (schedule)
         {
             _pool.Schedule(this);
         }
         return count;
+    }
+
+    /// <summary>This stream's receiver report block (null before a packet came).</summary>
+    public ReportBlock? TakeReportBlock(uint lastSenderReport, uint delaySinceLastSenderReport)
+    {
+        lock (_lock)
+        {
+            return _stream.Ssrc == 0 ? null : _stream.TakeReportBlock(lastSenderReport, delaySinceLastSenderReport);
+        }
     }
 
     /// <summary>The newest decoded picture with a reference for the caller (who releases it), or null.</summary>
@@ -192,21 +231,9 @@ public sealed class VideoReceiver : IDisposable
 
     private void Drain(long nowMs)
     {
-        while (_jitter.TryDequeue(nowMs, out var packet))
+        while (_stream.TryTakeFrame(nowMs, out var frame))
         {
-            if (!RtpPacket.TryParse(packet.Data, out var rtp))
-            {
-                continue;
-            }
-            var result = _assembler.Push(rtp.Payload, rtp.SequenceNumber, rtp.Timestamp, rtp.Marker);
-            if (result == DepacketizeResult.FrameDropped)
-            {
-                WantKeyframe();
-            }
-            while (_assembler.TryTakeFrame(out var frame))
-            {
-                Enqueue(frame, nowMs);
-            }
+            Enqueue(frame, nowMs);
         }
     }
 
@@ -218,15 +245,6 @@ public sealed class VideoReceiver : IDisposable
             // room's video thread a scale of it. The deltas that follow need it, so wait for the next.
             RefuseTooLarge(width, height);
             WantKeyframe();
-            return;
-        }
-        if (frame.IsKeyframe)
-        {
-            _waitingForKeyframe = false;
-            _keyframeWanted = false;
-        }
-        if (_waitingForKeyframe)
-        {
             return;
         }
         if (_disposed)
@@ -320,11 +338,8 @@ public sealed class VideoReceiver : IDisposable
         }
     }
 
-    private void WantKeyframe()
-    {
-        _waitingForKeyframe = true;
-        _keyframeWanted = true;
-    }
+    /// <summary>Skips to the next keyframe and asks for one. Under <c>_lock</c>.</summary>
+    private void WantKeyframe() => _stream.RequestKeyframe();
 
     /// <summary>
     /// On a decode thread: decodes the oldest waiting frame, outside the lock. True when more wait

@@ -153,8 +153,8 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
         long nowMs = _room.NowMs;
         if (VideoIn is not null && rtp.PayloadType == VideoIn.PayloadType)
         {
-            _rtcp.OnVideoPacket(rtp, nowMs);
-            VideoIn.OnRtp(packet, rtp, nowMs);
+            _rtcp.OnVideoPacket(rtp);
+            VideoIn.OnRtp(rtp, nowMs);
         }
         else if (AudioIn is not null && rtp.PayloadType == AudioIn.PayloadType)
         {
@@ -216,8 +216,8 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
     /// <summary>Counters of what this participant sent and received, for the API, metrics and tests.</summary>
     public ParticipantStats GetStats() => new(
         VideoFramesDecoded: VideoIn?.FramesDecoded ?? 0,
-        VideoPacketsReceived: VideoIn?.Jitter.PacketsReceived ?? 0,
-        VideoPacketsLost: VideoIn?.Jitter.PacketsLost ?? 0,
+        VideoPacketsReceived: VideoIn?.PacketsReceived ?? 0,
+        VideoPacketsLost: VideoIn?.PacketsLost ?? 0,
         AudioPacketsReceived: AudioIn?.PacketsReceived ?? 0,
         AudioFramesConcealed: AudioIn?.FramesConcealed ?? 0,
         NacksSent: _rtcp.NacksSent,
