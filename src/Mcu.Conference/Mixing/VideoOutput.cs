@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Mcu.Conference.Recording;
-using Mcu.Conference.Rooms;
 using Mcu.Conference.Send;
 using Mcu.Media.Codecs;
 using Mcu.Media.Compositing;
@@ -31,7 +30,7 @@ internal sealed class VideoOutput : IDisposable
     private readonly IRtpPacketizer _packetizer;
     private readonly PacedFramePool _frames = new();
     private readonly EncodedPacketHandler _onPacket;
-    private List<Participant> _subscribers = [];
+    private List<MixMember> _subscribers = [];
     private IRoomRecorder[] _recorders = [];
     private long _pendingLatencyFromMs = -1;
     private readonly KeyValuePair<string, object?> _tierTag;
@@ -65,9 +64,16 @@ internal sealed class VideoOutput : IDisposable
     /// <summary>Recorders taking this output's H.264; a new one needs a keyframe to start its file.</summary>
     public void SetRecorders(IRoomRecorder[] recorders)
     {
-        if (recorders.Any(r => !_recorders.Contains(r)))
+        if (ReferenceEquals(recorders, _recorders))
         {
-            _keyframeWanted = true;
+            return;
+        }
+        foreach (var recorder in recorders)
+        {
+            if (Array.IndexOf(_recorders, recorder) < 0)
+            {
+                _keyframeWanted = true;
+            }
         }
         _recorders = recorders;
     }
@@ -99,7 +105,7 @@ internal sealed class VideoOutput : IDisposable
     /// for a refresh: a room whose pictures stand still costs next to nothing.
     /// </summary>
     public void Render(IReadOnlyList<LayoutRegion> regions, IReadOnlyList<CompositorSource> sources, long signature, long newestInputMs,
-        List<Participant> subscribers, long nowMs, long mediaMicros)
+        List<MixMember> subscribers, long nowMs, long mediaMicros)
     {
         foreach (var recorder in _recorders)
         {
@@ -191,7 +197,7 @@ internal sealed class VideoOutput : IDisposable
         frame.Fill(_packetizer, data, _mediaMicros);
         foreach (var participant in _subscribers)
         {
-            if (participant.VideoQueue is { } queue && !queue.TryEnqueue(frame))
+            if (participant.VideoOut is { } queue && !queue.TryEnqueue(frame))
             {
                 // Their queue is full: the frames after this one would reference one they never got.
                 RequestKeyframe(_nowMs());

@@ -30,4 +30,10 @@ public sealed record RoomOptions
 
     /// <summary>Makes the participants' decoders (tests put slow ones in).</summary>
     public DecoderFactory Decoders { get; init; } = DecoderFactory.Native;
+
+    /// <summary>The room's clock: its ticks, the participants' timers and the media timestamps (tests put a simulated one in).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Where each participant's mixed audio goes instead of their RTP sender (tests listen here); null: the sender.</summary>
+    internal Func<Participant, MixedAudioSink>? AudioOutputs { get; init; }
 }
