@@ -114,12 +114,6 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
     /// <summary>The composited frames on their way to this participant, sent by the room's pacer.</summary>
     internal SendQueue? VideoQueue { get; }
 
-    /// <summary>This participant's input slot in the room's audio mixer.</summary>
-    internal int MixerSlot { get; set; } = -1;
-
-    /// <summary>Encodes this participant's mix-minus while they are audible (silent ones share the full mix).</summary>
-    internal OpusEncoder? OwnMixEncoder { get; set; }
-
     internal ParticipantRtcp Rtcp => _rtcp;
 
     internal Room Room => _room;
@@ -240,6 +234,5 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
         AudioIn?.Dispose();
         VideoIn?.Dispose();
         VideoQueue?.Clear();
-        OwnMixEncoder?.Dispose();
     }
 }
