@@ -15,7 +15,7 @@ mode=${1:-server}
 libssl=libssl3
 dpkg-query -W -f='${Status}' libssl3t64 2>/dev/null | grep -q "install ok installed" && libssl=libssl3t64
 runtime=(ffmpeg fonts-dejavu-core "$libssl")
-build=(cmake make gcc pkg-config libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev libssl-dev)
+build=(cmake make gcc pkg-config libavcodec-dev libavformat-dev libavutil-dev libswresample-dev libssl-dev)
 recommends=yes
 case "$mode" in
   runtime) want=("${runtime[@]}" curl); recommends=no ;;  # curl: the container's HEALTHCHECK

@@ -2,7 +2,7 @@
  * mcu_media: the one native shim of Mcu, a thin C layer over FFmpeg 5.1 to 7.1
  * (Debian 12, Ubuntu 24.04, Debian 13: where FFmpeg's API moved, a version check
  * picks) — libavcodec with libvpx, libx264, libopus and the native AAC encoder;
- * libavformat's MP4 muxer; libswscale.
+ * libavformat's MP4 muxer.
  *
  * Conventions, for every function below:
  *  - Every FFmpeg struct is owned by the shim. Callers see opaque handles made
@@ -116,7 +116,6 @@ MCU_API int mcu_video_encoder_set_bitrate(mcu_video_encoder *encoder, int bitrat
 
 typedef struct mcu_opus_decoder mcu_opus_decoder;
 typedef struct mcu_opus_encoder mcu_opus_encoder;
-typedef struct mcu_aac_encoder mcu_aac_encoder;
 
 /* libopus decoder, 48 kHz mono 16-bit output. */
 MCU_API int mcu_opus_decoder_create(mcu_opus_decoder **decoder);
@@ -138,39 +137,6 @@ MCU_API void mcu_opus_encoder_destroy(mcu_opus_encoder *encoder);
  * negative AVERROR (AVERROR(ENOSPC) if capacity is too small). */
 MCU_API int mcu_opus_encoder_encode(mcu_opus_encoder *encoder, const int16_t *pcm, int samples,
                                     uint8_t *out, int capacity);
-
-/* FFmpeg's native AAC-LC encoder, 48 kHz mono 16-bit input in 1024-sample
- * frames. bitrate in bits per second. */
-MCU_API int mcu_aac_encoder_create(int bitrate_bps, mcu_aac_encoder **encoder);
-MCU_API void mcu_aac_encoder_destroy(mcu_aac_encoder *encoder);
-
-/* The AudioSpecificConfig (for an MP4 'esds'), owned by the encoder and valid
- * until destroy. Returns 0. */
-MCU_API int mcu_aac_encoder_get_config(mcu_aac_encoder *encoder, const uint8_t **data, int *size);
-
-/* Submits exactly 1024 samples, or samples == 0 to flush at the end. Then drain
- * with mcu_aac_encoder_receive_packet. */
-MCU_API int mcu_aac_encoder_send(mcu_aac_encoder *encoder, const int16_t *pcm, int samples,
-                                 int64_t pts_micros);
-
-/* Same contract as mcu_video_encoder_receive_packet (raw AAC, no ADTS header). */
-MCU_API int mcu_aac_encoder_receive_packet(mcu_aac_encoder *encoder, const uint8_t **data,
-                                           int *size, int64_t *pts_micros);
-
-/* ---- scaler (scaler.c) ----------------------------------------------------- */
-
-typedef struct mcu_scaler mcu_scaler;
-
-/* Bilinear I420 -> I420 resize from src_w x src_h to dst_w x dst_h. */
-MCU_API int mcu_scaler_create(int src_w, int src_h, int dst_w, int dst_h, mcu_scaler **scaler);
-MCU_API void mcu_scaler_destroy(mcu_scaler *scaler);
-MCU_API int mcu_scaler_scale(mcu_scaler *scaler,
-                             const uint8_t *src_y, int src_y_stride,
-                             const uint8_t *src_u, int src_u_stride,
-                             const uint8_t *src_v, int src_v_stride,
-                             uint8_t *dst_y, int dst_y_stride,
-                             uint8_t *dst_u, int dst_u_stride,
-                             uint8_t *dst_v, int dst_v_stride);
 
 /* ---- fragmented MP4 recording (mp4_writer.c) ------------------------------- */
 

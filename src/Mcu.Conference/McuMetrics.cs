@@ -26,5 +26,11 @@ public static class McuMetrics
         "Keyframes refused because their picture exceeds Mcu:MaxInputWidth/Height");
     public static readonly Counter<long> RetransmissionsRefused = Meter.CreateCounter<long>("retransmissions_refused", "packets",
         "NACKed packets not resent: over the participant's retransmission budget, or resent within the last RTT");
+    public static readonly Counter<long> AudioPacketsDropped = Meter.CreateCounter<long>("audio_packets_dropped", "packets",
+        "Incoming audio packets that never reached the decoder: too late, too far ahead, or past the receive buffer's depth");
+    public static readonly Counter<long> VideoFramesDropped = Meter.CreateCounter<long>("video_frames_dropped", "frames",
+        "Incoming video frames dropped because the participant's decode queue was full (the decoder is behind)");
+    public static readonly Counter<long> OutputFramesDropped = Meter.CreateCounter<long>("video_output_frames_dropped", "frames",
+        "Composited frames not sent to a participant because their send queue was full (the pacer is behind)");
     public static readonly Counter<long> PacketsLost = Meter.CreateCounter<long>("packets_lost", "packets", "Incoming packets given up as lost");
 }

@@ -20,7 +20,6 @@ public static class FuzzTargets
         ["sdp"] = SdpTarget.Run,
         ["vp8"] = MediaTargets.Vp8,
         ["h264"] = MediaTargets.H264,
-        ["opus"] = MediaTargets.Opus,
         ["picture-size"] = MediaTargets.PictureSize,
         ["jitter"] = MediaTargets.JitterToFrames,
         ["dtls"] = DtlsTarget.Run,

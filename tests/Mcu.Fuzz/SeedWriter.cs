@@ -54,11 +54,6 @@ internal static class SeedWriter
         var rtp = Rtp(vp8[0].Payload, 96, 1000, marker: false);
         Save(root, "rtp", "vp8-with-extensions.bin", rtp);
         Save(root, "rtp", "opus.bin", Rtp(OpusPackets()[0], 111, 1001, marker: true));
-        foreach (var (packet, i) in OpusPackets().Select((p, i) => (p, i)))
-        {
-            Save(root, "opus", $"libopus-{i}.bin", packet);
-        }
-        Save(root, "opus", "code3-vbr-padded.bin", [0x7B, 0xC3, 0x02, 0x02, 0x03, 0xAA, 0xBB, 0xCC, 0xDD, 0xEE, 0xFF, 0x11, 0x00, 0x00]);
 
         var rtcp = Rtcp();
         foreach (var (name, packet) in rtcp)

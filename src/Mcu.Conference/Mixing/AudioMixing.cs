@@ -1,5 +1,4 @@
 using Mcu.Conference.Receive;
-using Mcu.Conference.Rooms;
 using Mcu.Media.Audio;
 using Mcu.Media.Codecs;
 using Mcu.Media.Frames;
@@ -10,31 +9,31 @@ namespace Mcu.Conference.Mixing;
 /// The room's audio tick: every participant's next 20 ms into the mixer, then one Opus
 /// encode of the full mix shared by everyone who is silent, and one encode of the
 /// mix-minus (everyone but themselves) for each participant who is audible. The tick
-/// also runs each participant's RTCP timers. While nobody sends audio, nothing is encoded.
+/// reads each participant from the room's snapshot and knows nothing of the room itself.
+/// While nobody sends audio, nothing is encoded.
 /// </summary>
 internal sealed class AudioMixing : IDisposable
 {
-    private readonly Room _room;
+    private readonly Action<string?> _speakerChanged;
     private readonly AudioMixer _mixer;
     private readonly ActiveSpeakerDetector _speaker;
     private readonly OpusEncoder _fullMixEncoder = new();
-    private readonly Participant?[] _slots;
+    private readonly MixMember?[] _slots;
     private readonly short[] _pcm = new short[AudioFormat.SamplesPerFrame];
     private readonly short[] _silence = new short[AudioFormat.SamplesPerFrame];
     private readonly byte[] _fullPacket = new byte[OpusEncoder.MaxPacketSize];
     private readonly byte[] _ownPacket = new byte[OpusEncoder.MaxPacketSize];
     private readonly double[] _levels;
     private readonly Lock _lock = new();
-    private readonly List<Participant> _connected = [];
-    private readonly List<Participant> _visible = [];
     private int _silentTicks;
 
-    public AudioMixing(Room room, int maxParticipants)
+    /// <param name="speakerChanged">Told the new active speaker's id (null: nobody) on the tick that saw it.</param>
+    public AudioMixing(int maxParticipants, Action<string?> speakerChanged)
     {
-        _room = room;
+        _speakerChanged = speakerChanged;
         _mixer = new AudioMixer(maxParticipants);
         _speaker = new ActiveSpeakerDetector(maxParticipants);
-        _slots = new Participant?[maxParticipants];
+        _slots = new MixMember?[maxParticipants];
         _levels = new double[maxParticipants];
     }
 
@@ -42,7 +41,7 @@ internal sealed class AudioMixing : IDisposable
 
     public int LastEncodeCount { get; private set; }
 
-    public void Assign(Participant participant)
+    public void Assign(MixMember participant)
     {
         if (participant.AudioIn is null)
         {
@@ -60,7 +59,7 @@ internal sealed class AudioMixing : IDisposable
         }
     }
 
-    public void Release(Participant participant)
+    public void Release(MixMember participant)
     {
         lock (_lock)
         {
@@ -75,15 +74,9 @@ internal sealed class AudioMixing : IDisposable
         }
     }
 
-    public void Tick(long nowMs, long mediaMicros)
+    public void Tick(RoomSnapshot room, long nowMs, long mediaMicros)
     {
-        _room.CopyParticipants(_connected, _visible);
-        var participants = _connected;
-        foreach (var participant in participants)
-        {
-            participant.Service(nowMs);
-        }
-
+        var participants = room.Connected;
         bool anyInput = false;
         lock (_lock)
         {
@@ -103,7 +96,7 @@ internal sealed class AudioMixing : IDisposable
         }
         // A few silent ticks still go out so the limiter and the receivers' decoders fade out; then nothing.
         _silentTicks = anyInput ? 0 : _silentTicks + 1;
-        var recorders = _room.RecorderArray;
+        var recorders = room.Recorders;
         if (_silentTicks > 5)
         {
             LastEncodeCount = 0;
@@ -127,7 +120,7 @@ internal sealed class AudioMixing : IDisposable
         int fullLength = -1, encodes = 0;
         foreach (var participant in participants)
         {
-            if (participant.AudioOut is not { } sender || participant.Connection is not { } connection)
+            if (participant.AudioOut is not { } send)
             {
                 continue;
             }
@@ -139,7 +132,7 @@ internal sealed class AudioMixing : IDisposable
                 encodes++;
                 if (length > 0)
                 {
-                    sender.Send(connection, _ownPacket.AsSpan(0, length), mediaMicros, marker: false);
+                    send(_ownPacket.AsSpan(0, length), mediaMicros);
                 }
                 continue;
             }
@@ -150,7 +143,7 @@ internal sealed class AudioMixing : IDisposable
             }
             if (fullLength > 0)
             {
-                sender.Send(connection, _fullPacket.AsSpan(0, fullLength), mediaMicros, marker: false);
+                send(_fullPacket.AsSpan(0, fullLength), mediaMicros);
             }
         }
         LastEncodeCount = encodes;
@@ -172,7 +165,7 @@ internal sealed class AudioMixing : IDisposable
         if (id != SpeakerId)
         {
             SpeakerId = id;
-            _room.OnSpeakerChanged(id);
+            _speakerChanged(id);
         }
     }
 }

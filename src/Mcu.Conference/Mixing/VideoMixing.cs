@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Mcu.Conference.Layouts;
 using Mcu.Conference.Recording;
-using Mcu.Conference.Rooms;
 using Mcu.Media.Codecs;
 using Mcu.Media.Compositing;
 using Mcu.Media.Frames;
@@ -14,62 +13,77 @@ namespace Mcu.Conference.Mixing;
 /// and renders each distinct output — layout × tier × codec, or a personal canvas —
 /// once, for all its subscribers. Outputs nobody uses any more are closed.
 /// The arrangement of an output is kept until who is on it, the speaker or the layout
-/// changes, and lists are reused, so a steady tick allocates next to nothing.
+/// changes, and lists are reused, so a steady tick allocates next to nothing. It reads the
+/// room from the snapshot each tick is given and knows nothing of the room itself.
 /// </summary>
 internal sealed class VideoMixing : IDisposable
 {
     private const int IdleOutputMs = 5000;
 
-    private readonly Room _room;
+    private readonly int _framesPerSecond;
+    private readonly int _staleVideoMs;
+    private readonly bool _personal;
+    private readonly Func<long> _nowMs;
+    private readonly LatencySamples _latency;
     private readonly Dictionary<VideoOutputKey, VideoOutput> _outputs = new();
     private readonly Dictionary<VideoOutputKey, Arrangement> _arrangements = new();
-    private readonly ConcurrentDictionary<Participant, bool> _keyframeRequests = new();
-    private readonly ConcurrentDictionary<Participant, VideoOutputKey> _currentKey = new();
-    private readonly Dictionary<VideoOutputKey, List<Participant>> _groups = new();
-    private readonly List<Participant> _connected = [];
-    private readonly List<Participant> _visible = [];
-    private readonly List<Participant> _members = [];
+    private readonly ConcurrentDictionary<MixMember, bool> _keyframeRequests = new();
+    private readonly ConcurrentDictionary<MixMember, VideoOutputKey> _currentKey = new();
+    private readonly Dictionary<VideoOutputKey, List<MixMember>> _groups = new();
+    private readonly List<MixMember> _members = [];
     private readonly List<VideoFrame> _held = [];
     private readonly List<VideoOutputKey> _idle = [];
     private readonly CompositorStyle _style = new();
+    private readonly Dictionary<OutputTier, IRoomRecorder[]> _recordersByTier = [];
+    private IRoomRecorder[] _recordersSeen = [];
     private int _activeOutputs;
 
-    public VideoMixing(Room room) => _room = room;
+    /// <param name="nowMs">The room's clock, read when a frame's packets are handed on (for the latency).</param>
+    /// <param name="latency">Where the server-added latency of each output frame goes.</param>
+    public VideoMixing(int framesPerSecond, int staleVideoMs, bool hideSelf, Func<long> nowMs, LatencySamples latency)
+    {
+        _framesPerSecond = framesPerSecond;
+        _staleVideoMs = staleVideoMs;
+        _personal = hideSelf;
+        _nowMs = nowMs;
+        _latency = latency;
+    }
 
     /// <summary>Outputs that rendered for someone in the last tick (idle ones linger a few seconds before closing).</summary>
     public int OutputCount => Volatile.Read(ref _activeOutputs);
 
-    public void RequestKeyframe(Participant participant, bool urgent) =>
+    public void RequestKeyframe(MixMember participant, bool urgent) =>
         _keyframeRequests.AddOrUpdate(participant, urgent, (_, was) => was || urgent);
 
-    public void Forget(Participant participant)
+    public void Forget(MixMember participant)
     {
         _keyframeRequests.TryRemove(participant, out _);
         _currentKey.TryRemove(participant, out _);
     }
 
-    public void Tick(long nowMs, long mediaMicros)
+    public void Tick(RoomSnapshot room, long nowMs, long mediaMicros)
     {
-        _room.CopyParticipants(_connected, _visible);
-        var recorders = _room.RecorderArray;
+        var recorders = room.Recorders;
+        var connected = room.Connected;
+        var visible = room.Visible;
         foreach (var group in _groups.Values)
         {
             group.Clear();
         }
-        int screens = CountScreens(_visible);
+        int screens = CountScreens(visible);
         bool sharing = screens > 0;
-        int people = _visible.Count - screens;
-        var template = _room.ResolveTemplate(people, sharing);
+        int people = visible.Count - screens;
+        var template = room.ResolveTemplate(people, sharing);
         string layoutName = template?.Name ?? "none";
-        bool personal = _room.Options.HideSelf;
-        foreach (var p in _connected)
+        bool personal = _personal;
+        foreach (var p in connected)
         {
             if (p.VideoOut is null)
             {
                 continue;
             }
             // A personal canvas (hide-self) is laid out for the people on it: everyone but its viewer.
-            string layout = personal ? _room.ResolveTemplate(_visible.Contains(p) ? people - 1 : people, sharing)?.Name ?? "none" : layoutName;
+            string layout = personal ? room.ResolveTemplate(visible.Contains(p) ? people - 1 : people, sharing)?.Name ?? "none" : layoutName;
             var key = new VideoOutputKey(layout, p.Tier, p.OutputCodec, personal ? p.Id : null);
             GroupFor(key).Add(p);
             if (!_currentKey.TryGetValue(p, out var previous) || previous != key)
@@ -91,7 +105,7 @@ internal sealed class VideoMixing : IDisposable
             {
                 // Recorders take the shared canvas of the current layout at their tier, in H.264.
                 var keyRecorders = recorders.Length > 0 && key.PersonalFor is null && key.Layout == layoutName && key.Codec == VideoCodec.H264
-                    ? recorders.Where(r => r.Tier == key.Tier).ToArray()
+                    ? RecordersAt(recorders, key.Tier)
                     : [];
                 if (subscribers.Count == 0 && keyRecorders.Length == 0)
                 {
@@ -108,16 +122,16 @@ internal sealed class VideoMixing : IDisposable
                     }
                 }
                 _members.Clear();
-                foreach (var p in _visible)
+                foreach (var p in visible)
                 {
                     if (p.Id != key.PersonalFor)
                     {
                         _members.Add(p);
                     }
                 }
-                var keyTemplate = key.PersonalFor is null ? template : _room.ResolveTemplate(_members.Count - CountScreens(_members), sharing);
-                var arrangement = ArrangementFor(key, keyTemplate);
-                long newestInputMs = arrangement.TakeFrames(nowMs, _room.Options.StaleVideoMs, _held, out long signature);
+                var keyTemplate = key.PersonalFor is null ? template : room.ResolveTemplate(_members.Count - CountScreens(_members), sharing);
+                var arrangement = ArrangementFor(key, keyTemplate, room.SpeakerId);
+                long newestInputMs = arrangement.TakeFrames(nowMs, _staleVideoMs, _held, out long signature);
                 output.SetRecorders(keyRecorders);
                 output.Render(arrangement.Regions, arrangement.Sources, signature, newestInputMs, subscribers, nowMs, mediaMicros);
             }
@@ -146,7 +160,22 @@ internal sealed class VideoMixing : IDisposable
         }
     }
 
-    private List<Participant> GroupFor(VideoOutputKey key)
+    /// <summary>The recorders at <paramref name="tier"/>, worked out again only when the room's recorders change.</summary>
+    private IRoomRecorder[] RecordersAt(IRoomRecorder[] recorders, OutputTier tier)
+    {
+        if (!ReferenceEquals(recorders, _recordersSeen))
+        {
+            _recordersSeen = recorders;
+            _recordersByTier.Clear();
+        }
+        if (!_recordersByTier.TryGetValue(tier, out var atTier))
+        {
+            _recordersByTier[tier] = atTier = recorders.Where(r => r.Tier == tier).ToArray();
+        }
+        return atTier;
+    }
+
+    private List<MixMember> GroupFor(VideoOutputKey key)
     {
         if (!_groups.TryGetValue(key, out var list))
         {
@@ -156,9 +185,8 @@ internal sealed class VideoMixing : IDisposable
     }
 
     /// <summary>The output's arrangement, made again only when the template, the people or the speaker changed.</summary>
-    private Arrangement ArrangementFor(VideoOutputKey key, LayoutTemplate? template)
+    private Arrangement ArrangementFor(VideoOutputKey key, LayoutTemplate? template, string? speaker)
     {
-        string? speaker = _room.SpeakerId;
         if (_arrangements.TryGetValue(key, out var arrangement) && arrangement.Matches(template, _members, speaker))
         {
             return arrangement;
@@ -174,7 +202,7 @@ internal sealed class VideoMixing : IDisposable
         {
             if (!_outputs.TryGetValue(key, out var output))
             {
-                _outputs[key] = output = new VideoOutput(key, _room.Options.FramesPerSecond, _style, () => _room.NowMs, _room.Latency);
+                _outputs[key] = output = new VideoOutput(key, _framesPerSecond, _style, _nowMs, _latency);
             }
             return output;
         }
@@ -202,7 +230,7 @@ internal sealed class VideoMixing : IDisposable
         }
     }
 
-    private static int CountScreens(List<Participant> participants)
+    private static int CountScreens(List<MixMember> participants)
     {
         int screens = 0;
         foreach (var p in participants)
@@ -219,12 +247,12 @@ internal sealed class VideoMixing : IDisposable
     private sealed class Arrangement
     {
         private readonly LayoutTemplate? _template;
-        private readonly Participant[] _members;
+        private readonly MixMember[] _members;
         private readonly string? _speaker;
         private readonly string[] _names;
-        private readonly Participant[] _shown;   // per region, who is in it
+        private readonly MixMember[] _shown;   // per region, who is in it
 
-        public Arrangement(LayoutTemplate? template, List<Participant> members, string? speaker)
+        public Arrangement(LayoutTemplate? template, List<MixMember> members, string? speaker)
         {
             _template = template;
             _members = members.ToArray();
@@ -243,7 +271,7 @@ internal sealed class VideoMixing : IDisposable
 
         public List<CompositorSource> Sources { get; }
 
-        public bool Matches(LayoutTemplate? template, List<Participant> members, string? speaker)
+        public bool Matches(LayoutTemplate? template, List<MixMember> members, string? speaker)
         {
             if (!ReferenceEquals(template, _template) || speaker != _speaker || members.Count != _members.Length)
             {

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Mcu.Conference.Recording;
-using Mcu.Conference.Rooms;
 using Mcu.Conference.Send;
 using Mcu.Media.Codecs;
 using Mcu.Media.Compositing;
@@ -29,10 +28,9 @@ internal sealed class VideoOutput : IDisposable
     private readonly VideoEncoder _encoder;
     private readonly VideoFramePool _pool;
     private readonly IRtpPacketizer _packetizer;
-    private readonly FramePacer _pacer = new(MaxPayload);
-    private readonly FramePacer.PacketSink _sendToSubscriber;
+    private readonly PacedFramePool _frames = new();
     private readonly EncodedPacketHandler _onPacket;
-    private List<Participant> _subscribers = [];
+    private List<MixMember> _subscribers = [];
     private IRoomRecorder[] _recorders = [];
     private long _pendingLatencyFromMs = -1;
     private readonly KeyValuePair<string, object?> _tierTag;
@@ -60,16 +58,22 @@ internal sealed class VideoOutput : IDisposable
         _pool = new VideoFramePool(key.Tier.Width, key.Tier.Height);
         _packetizer = key.Codec == VideoCodec.H264 ? new H264Packetizer(MaxPayload) : new Vp8Packetizer(MaxPayload);
         _onPacket = SendPacket;
-        _sendToSubscriber = SendToSubscriber;
         _tierTag = new KeyValuePair<string, object?>("tier", key.Tier.Name);
     }
 
     /// <summary>Recorders taking this output's H.264; a new one needs a keyframe to start its file.</summary>
     public void SetRecorders(IRoomRecorder[] recorders)
     {
-        if (recorders.Any(r => !_recorders.Contains(r)))
+        if (ReferenceEquals(recorders, _recorders))
         {
-            _keyframeWanted = true;
+            return;
+        }
+        foreach (var recorder in recorders)
+        {
+            if (Array.IndexOf(_recorders, recorder) < 0)
+            {
+                _keyframeWanted = true;
+            }
         }
         _recorders = recorders;
     }
@@ -80,7 +84,7 @@ internal sealed class VideoOutput : IDisposable
 
     public long FramesSkipped { get; private set; }
 
-    /// <summary>Server-added latency of the last frame: newest input frame complete → first output packet.</summary>
+    /// <summary>Server-added latency of the last frame: newest input frame complete → its packets handed to the pacer, whose first round goes at once.</summary>
     public long LastLatencyMs { get; private set; }
 
     /// <summary>Last time anyone subscribed; idle outputs are closed by the room.</summary>
@@ -101,7 +105,7 @@ internal sealed class VideoOutput : IDisposable
     /// for a refresh: a room whose pictures stand still costs next to nothing.
     /// </summary>
     public void Render(IReadOnlyList<LayoutRegion> regions, IReadOnlyList<CompositorSource> sources, long signature, long newestInputMs,
-        List<Participant> subscribers, long nowMs, long mediaMicros)
+        List<MixMember> subscribers, long nowMs, long mediaMicros)
     {
         foreach (var recorder in _recorders)
         {
@@ -173,15 +177,6 @@ internal sealed class VideoOutput : IDisposable
         _compositor.Dispose();
     }
 
-    private void SendToSubscriber(int index, ReadOnlySpan<byte> payload, bool marker)
-    {
-        var participant = _subscribers[index];
-        if (participant.VideoOut is { } sender && participant.Connection is { } connection)
-        {
-            sender.Send(connection, payload, _mediaMicros, marker);
-        }
-    }
-
     private void SendPacket(ReadOnlySpan<byte> data, bool isKeyframe, long timestampMicros)
     {
         foreach (var recorder in _recorders)
@@ -196,7 +191,18 @@ internal sealed class VideoOutput : IDisposable
             _latency.Add(LastLatencyMs);
             _pendingLatencyFromMs = -1;
         }
-        _packetizer.Begin(data);
-        _pacer.Send(_packetizer, _subscribers.Count, _sendToSubscriber);
+        // Cut into packets once for everyone; each subscriber's queue sends them under its own
+        // SSRC from the pacer, so this tick does no SRTP or socket work and never waits.
+        var frame = _frames.Rent();
+        frame.Fill(_packetizer, data, _mediaMicros);
+        foreach (var participant in _subscribers)
+        {
+            if (participant.VideoOut is { } queue && !queue.TryEnqueue(frame))
+            {
+                // Their queue is full: the frames after this one would reference one they never got.
+                RequestKeyframe(_nowMs());
+            }
+        }
+        frame.Release();
     }
 }

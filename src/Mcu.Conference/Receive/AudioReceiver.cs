@@ -10,6 +10,12 @@ namespace Mcu.Conference.Receive;
 /// a participant who sends nothing is silent, not concealed forever; a buffer that grows
 /// (the sender's clock runs fast, or a burst arrived) is trimmed back so delay stays low.
 /// </summary>
+/// <remarks>
+/// The transport's receive loop, which serves every room, only copies a packet into its slot
+/// (<see cref="OnRtp"/>); the decode runs on the room's audio tick (<see cref="TryReadFrame"/>)
+/// outside the lock, so a slow decoder holds up its own room and never the socket. The buffer
+/// is bounded: what it cannot use (too late, too far ahead, trimmed) is dropped and counted.
+/// </remarks>
 public sealed class AudioReceiver : IDisposable
 {
     private const int Capacity = 32;       // a power of two
@@ -21,21 +27,28 @@ public sealed class AudioReceiver : IDisposable
     private const int MaxDepth = 8;        // beyond this, old frames are dropped
     private const int MaxConcealed = 5;    // 100 ms of PLC, then silence
 
-    private readonly Lock _lock = new();
+    private readonly Lock _lock = new();   // the buffer's state only: never held across the decoder
     private readonly byte[][] _payloads = new byte[Capacity][];
     private readonly int[] _lengths = new int[Capacity];
     private readonly ushort[] _sequences = new ushort[Capacity];
     private readonly bool[] _present = new bool[Capacity];
-    private readonly OpusDecoder _decoder = new();
+    private readonly IAudioFrameDecoder _decoder;          // the audio tick's alone
+    private readonly byte[] _decodeInput = new byte[MaxPacket];
     private readonly short[] _decodeBuffer = new short[OpusDecoder.MaxSamplesPerPacket];
     private bool _started;
     private bool _playing;
     private ushort _next;
     private ushort _highest;
     private int _concealed;
+    private long _packetsReceived;
+    private long _packetsDropped;
+    private long _framesConcealed;
+    private int _lastAudioLevel = -1;
+    private uint _ssrc;
 
-    public AudioReceiver(int payloadType, int? audioLevelExtensionId)
+    public AudioReceiver(int payloadType, int? audioLevelExtensionId, IAudioFrameDecoder? decoder = null)
     {
+        _decoder = decoder ?? new OpusDecoder();
         PayloadType = payloadType;
         AudioLevelExtensionId = audioLevelExtensionId;
         for (int i = 0; i < Capacity; i++)
@@ -48,25 +61,33 @@ public sealed class AudioReceiver : IDisposable
 
     public int? AudioLevelExtensionId { get; }
 
-    public uint Ssrc { get; private set; }
+    public uint Ssrc => Volatile.Read(ref _ssrc);
 
-    public long PacketsReceived { get; private set; }
+    public long PacketsReceived => Volatile.Read(ref _packetsReceived);
 
-    public long FramesConcealed { get; private set; }
+    /// <summary>
+    /// Packets that never reached the decoder: too large, arrived after their time was concealed,
+    /// overwritten or thrown out by a jump in sequence numbers, or trimmed from a buffer grown too deep.
+    /// </summary>
+    public long PacketsDropped => Volatile.Read(ref _packetsDropped);
+
+    public long FramesConcealed => Volatile.Read(ref _framesConcealed);
 
     /// <summary>The sender's own RFC 6464 level of its last packet (0 loudest … 127 silent), if it sends one.</summary>
-    public int? LastAudioLevel { get; private set; }
+    public int? LastAudioLevel => Volatile.Read(ref _lastAudioLevel) is >= 0 and var level ? level : null;
 
+    /// <summary>An RTP packet of this stream, on the transport's receive loop: copied into its slot, nothing more.</summary>
     public void OnRtp(in RtpPacket rtp)
     {
         var payload = rtp.Payload;
         if (payload.Length > MaxPacket)
         {
+            Dropped(1);
             return;
         }
         lock (_lock)
         {
-            Ssrc = rtp.Ssrc;
+            _ssrc = rtp.Ssrc;
             ushort seq = rtp.SequenceNumber;
             if (!_started)
             {
@@ -77,6 +98,7 @@ public sealed class AudioReceiver : IDisposable
             int ahead = (short)(seq - _next);
             if (ahead < 0 && ahead > -Capacity)
             {
+                Dropped(1);
                 return; // too late: its time was concealed already
             }
             if (ahead >= Capacity || ahead <= -Capacity)
@@ -84,6 +106,10 @@ public sealed class AudioReceiver : IDisposable
                 Restart(seq);
             }
             int slot = seq & (Capacity - 1);
+            if (_present[slot])
+            {
+                Dropped(1); // a duplicate, or one a whole buffer old that was never played
+            }
             payload.CopyTo(_payloads[slot]);
             _lengths[slot] = payload.Length;
             _sequences[slot] = seq;
@@ -92,76 +118,104 @@ public sealed class AudioReceiver : IDisposable
             {
                 _highest = seq;
             }
-            PacketsReceived++;
+            _packetsReceived++;
             if (AudioLevelExtensionId is { } id && rtp.TryGetExtension(id, out var level) && level.Length >= 1)
             {
-                LastAudioLevel = level[0] & 0x7F;
+                _lastAudioLevel = level[0] & 0x7F;
             }
         }
     }
 
     /// <summary>
-    /// Writes the next 20 ms (960 samples at 48 kHz mono) into <paramref name="pcm"/>.
-    /// False when the participant has nothing to play: absent, muted at the source, or gone quiet.
+    /// Writes the next 20 ms (960 samples at 48 kHz mono) into <paramref name="pcm"/>, on the room's
+    /// audio tick (one caller at a time). False when the participant has nothing to play: absent,
+    /// muted at the source, or gone quiet.
     /// </summary>
     public bool TryReadFrame(Span<short> pcm)
     {
+        int length;
         lock (_lock)
         {
-            if (!_started)
+            if (!TryTakeNext(out length))
             {
                 return false;
             }
-            int depth = (short)(_highest - _next) + 1;
-            if (!_playing)
-            {
-                // Hold back a little before starting, so network jitter does not starve us at once.
-                if (depth < TargetDepth)
-                {
-                    return false;
-                }
-                _playing = true;
-            }
-            while (depth > MaxDepth)
-            {
-                _present[_next & (Capacity - 1)] = false;
-                _next++;
-                depth--;
-            }
-            if (depth <= 0)
-            {
-                // Nothing buffered: conceal a short gap, then fall silent until packets come again.
-                if (_concealed++ >= MaxConcealed)
-                {
-                    _playing = false;
-                    return false;
-                }
-                return Conceal(pcm);
-            }
-            int slot = _next & (Capacity - 1);
-            bool here = _present[slot] && _sequences[slot] == _next;
-            _next++;
-            if (!here)
-            {
-                return Conceal(pcm);
-            }
-            _present[slot] = false;
-            _concealed = 0;
-            int samples = _decoder.Decode(_payloads[slot].AsSpan(0, _lengths[slot]), _decodeBuffer);
-            if (samples <= 0)
-            {
-                return Conceal(pcm);
-            }
-            CopyFrame(_decodeBuffer.AsSpan(0, samples), pcm);
-            return true;
         }
+        // Outside the lock: the receive loop may store the packets that follow meanwhile.
+        if (length < 0)
+        {
+            return Conceal(pcm);
+        }
+        int samples = _decoder.Decode(_decodeInput.AsSpan(0, length), _decodeBuffer);
+        if (samples <= 0)
+        {
+            return Conceal(pcm);
+        }
+        CopyFrame(_decodeBuffer.AsSpan(0, samples), pcm);
+        return true;
     }
 
     public void Dispose() => _decoder.Dispose();
 
+    /// <summary>
+    /// Moves the buffer on one frame. False: nothing to play. True with <paramref name="length"/> the
+    /// next packet's bytes (copied to <c>_decodeInput</c>), or -1 to conceal a gap. Under the lock.
+    /// </summary>
+    private bool TryTakeNext(out int length)
+    {
+        length = -1;
+        if (!_started)
+        {
+            return false;
+        }
+        int depth = (short)(_highest - _next) + 1;
+        if (!_playing)
+        {
+            // Hold back a little before starting, so network jitter does not starve us at once.
+            if (depth < TargetDepth)
+            {
+                return false;
+            }
+            _playing = true;
+        }
+        while (depth > MaxDepth)
+        {
+            int trimmed = _next & (Capacity - 1);
+            if (_present[trimmed])
+            {
+                _present[trimmed] = false;
+                Dropped(1);
+            }
+            _next++;
+            depth--;
+        }
+        if (depth <= 0)
+        {
+            // Nothing buffered: conceal a short gap, then fall silent until packets come again.
+            if (_concealed++ >= MaxConcealed)
+            {
+                _playing = false;
+                return false;
+            }
+            return true;
+        }
+        int slot = _next & (Capacity - 1);
+        bool here = _present[slot] && _sequences[slot] == _next;
+        _next++;
+        if (!here)
+        {
+            return true;
+        }
+        _present[slot] = false;
+        _concealed = 0;
+        length = _lengths[slot];
+        _payloads[slot].AsSpan(0, length).CopyTo(_decodeInput);
+        return true;
+    }
+
     private bool Conceal(Span<short> pcm)
     {
-        FramesConcealed++;
+        Interlocked.Increment(ref _framesConcealed);
         int samples = _decoder.DecodeLost(_decodeBuffer);
         if (samples <= 0)
         {
@@ -181,8 +235,24 @@ public sealed class AudioReceiver : IDisposable
         frame[n..].Clear();
     }
 
+    private void Dropped(int packets)
+    {
+        Interlocked.Add(ref _packetsDropped, packets);
+        McuMetrics.AudioPacketsDropped.Add(packets);
+    }
+
+    /// <summary>Starts over at <paramref name="seq"/>: what was buffered is dropped. Under the lock.</summary>
     private void Restart(ushort seq)
     {
+        int thrown = 0;
+        for (int i = 0; i < Capacity; i++)
+        {
+            thrown += _present[i] ? 1 : 0;
+        }
+        if (thrown > 0)
+        {
+            Dropped(thrown);
+        }
         Array.Clear(_present);
         _next = seq;
         _highest = seq;

@@ -1,36 +1,40 @@
 using System.Buffers;
-using System.Threading.Channels;
 using Mcu.Media.Codecs;
 using Mcu.Media.Frames;
 using Mcu.Rtc.Packetization;
+using Mcu.Rtc.Rtcp;
 using Mcu.Rtc.Rtp;
+using Mcu.Rtc.Session;
 
 namespace Mcu.Conference.Receive;
 
 /// <summary>
-/// One participant's incoming video: RTP → jitter buffer (reorder, NACK) → frame
-/// assembly → decoder, which runs on a worker of its own so a slow decode never holds
-/// up the socket. The newest decoded picture is what the room's video tick takes.
+/// One participant's incoming video: whole frames from its <see cref="RtpReceiveStream"/>
+/// (which does the RTP: statistics, reorder, NACK, assembly) → a bounded decode queue → decoder, which runs on the room's
+/// <see cref="VideoDecodePool"/> so a slow decode never holds up the socket (nor the room's
+/// tick): the receive loop only queues a frame, or drops and counts it when the decoder is
+/// behind. No lock is held across the decode. The newest decoded picture is what the room's
+/// video tick takes.
 /// A frame that cannot be completed, or a decoder error, asks for a keyframe and skips
 /// to it: delta frames after a hole would only decode as garbage.
 /// </summary>
 public sealed class VideoReceiver : IDisposable
 {
     private const int MaxQueuedFrames = 3;
-    private const int KeyframeRequestIntervalMs = 500;
 
     private readonly Lock _lock = new();
-    private readonly JitterBuffer _jitter = new();
-    private readonly FrameAssembler _assembler;
+    private readonly RtpReceiveStream _stream;
     private readonly VideoCodec _codec;
     private readonly IVideoFrameDecoder _decoder;
     private readonly (int Width, int Height) _maxSize;
-    private readonly Channel<QueuedFrame> _decodeQueue;
-    private readonly Task _decodeLoop;
+    private readonly VideoDecodePool _pool;
+    private readonly QueuedFrame[] _queue = new QueuedFrame[MaxQueuedFrames];
+    private int _queueHead;
+    private int _queueCount;
+    private bool _scheduled;    // in the pool's line, or being decoded
+    private bool _decoding;
+    private bool _disposed;
     private VideoFrame? _latest;
-    private bool _waitingForKeyframe = true;
-    private bool _keyframeWanted = true;
-    private long _lastKeyframeRequestMs = long.MinValue / 2;
 
     /// <summary>
     /// Largest picture a participant may send (<c>Mcu:MaxInputWidth/Height</c>), for the whole
@@ -38,74 +42,114 @@ public sealed class VideoReceiver : IDisposable
     /// </summary>
     public static (int Width, int Height) MaxInputSize { get; set; } = (1920, 1080);
 
-    public VideoReceiver(VideoCodec codec, int payloadType)
-        : this(codec, payloadType, MaxInputSize, new VideoDecoder(codec, MaxInputSize.Width, MaxInputSize.Height))
-    {
-    }
-
-    internal VideoReceiver(VideoCodec codec, int payloadType, (int Width, int Height) maxSize, IVideoFrameDecoder decoder)
+    /// <param name="decoder">Owned from now on: disposed with the receiver.</param>
+    /// <param name="pool">The room's decode threads.</param>
+    internal VideoReceiver(VideoCodec codec, int payloadType, (int Width, int Height) maxSize, IVideoFrameDecoder decoder, VideoDecodePool pool)
     {
         PayloadType = payloadType;
         _codec = codec;
         _maxSize = maxSize;
-        _assembler = codec == VideoCodec.H264 ? H264Depacketizer.CreateAssembler() : Vp8Depacketizer.CreateAssembler();
+        _stream = new RtpReceiveStream(payloadType, 90_000,
+            codec == VideoCodec.H264 ? H264Depacketizer.CreateAssembler() : Vp8Depacketizer.CreateAssembler());
         _decoder = decoder;
-        _decodeQueue = Channel.CreateBounded<QueuedFrame>(new BoundedChannelOptions(MaxQueuedFrames)
-        {
-            SingleReader = true,
-            SingleWriter = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
-        _decodeLoop = Task.Run(DecodeLoop);
+        _pool = pool;
     }
 
     public int PayloadType { get; }
 
-    public uint Ssrc { get; private set; }
+    public uint Ssrc
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _stream.Ssrc;
+            }
+        }
+    }
 
     public long FramesDecoded => Volatile.Read(ref _framesDecoded);
 
-    public long KeyframeRequests => Volatile.Read(ref _keyframeRequests);
+    public long KeyframeRequests
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _stream.KeyframeRequests;
+            }
+        }
+    }
 
     public long LastFrameAtMs => Volatile.Read(ref _lastFrameAtMs);
 
     /// <summary>Keyframes refused because they declared (or decoded to) a picture over the size limit.</summary>
     public long PicturesTooLarge => Volatile.Read(ref _picturesTooLarge);
 
+    /// <summary>Whole frames dropped because the decode queue was full: the decoder is behind.</summary>
+    public long FramesDropped => Volatile.Read(ref _framesDropped);
+
     /// <summary>Decodes that threw (a decoder bug): the frame is dropped, a keyframe asked for, the loop goes on.</summary>
     public long DecodeFailures => Volatile.Read(ref _decodeFailures);
 
     /// <summary>
     /// Raised with the refused size when a picture over the limit arrives, at most once per
-    /// refused run (not per keyframe); on the receive loop or the decode worker. Keep it short.
+    /// refused run (not per keyframe); on the receive loop or a decode thread. Keep it short.
     /// </summary>
     public event Action<int, int>? PictureTooLarge;
 
-    /// <summary>Raised on the decode worker when a decode threw.</summary>
+    /// <summary>Raised on a decode thread when a decode threw.</summary>
     public event Action<Exception>? DecodeFailed;
 
-    /// <summary>Loss and reordering seen so far, for receiver reports.</summary>
-    public JitterBuffer Jitter => _jitter;
+    public long PacketsReceived
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _stream.PacketsReceived;
+            }
+        }
+    }
+
+    /// <summary>Packets given up as lost.</summary>
+    public long PacketsLost
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _stream.PacketsLost;
+            }
+        }
+    }
 
     private long _framesDecoded;
-    private long _keyframeRequests;
     private long _lastFrameAtMs = -1;
     private long _picturesTooLarge;
     private long _decodeFailures;
+    private long _framesDropped;
     private bool _refusing;
+    private bool _schedule;     // a frame was queued under the lock: schedule once out of it
     // A sender alternating oversize and small keyframes must not flood the log and every events socket.
     private const long AnnounceEveryMs = 10_000;
     private long _announcedAtMs = -AnnounceEveryMs;
     private (int Width, int Height)? _announce;
 
     /// <summary>An RTP packet of this stream, on the transport's receive loop.</summary>
-    public void OnRtp(ReadOnlySpan<byte> packet, in RtpPacket rtp, long nowMs)
+    public void OnRtp(in RtpPacket rtp, long nowMs)
     {
+        bool schedule;
         lock (_lock)
         {
-            Ssrc = rtp.Ssrc;
-            _jitter.Insert(packet, rtp.SequenceNumber, nowMs);
+            _stream.OnPacket(rtp, nowMs);
             Drain(nowMs);
+            schedule = _schedule;
+            _schedule = false;
+        }
+        if (schedule)
+        {
+            _pool.Schedule(this);
         }
         if (_announce is not null)
         {
@@ -114,26 +158,39 @@ public sealed class VideoReceiver : IDisposable
     }
 
     /// <summary>
-    /// Periodic work (the room's audio tick): releases packets whose missing predecessor is
-    /// given up, and says which sequence numbers to NACK and whether to ask for a keyframe.
+    /// Periodic work: releases packets whose missing predecessor is given up, and says which
+    /// sequence numbers to NACK (resent after <paramref name="roundTripMs"/>) and whether to ask for a keyframe.
     /// </summary>
-    public int Service(long nowMs, Span<ushort> nacks, out bool requestKeyframe)
+    public int Service(long nowMs, int roundTripMs, Span<ushort> nacks, out bool requestKeyframe)
     {
         if (_announce is not null)
         {
             AnnounceRefusal();
         }
+        int count;
+        bool schedule;
         lock (_lock)
         {
             Drain(nowMs);
-            int count = _jitter.CollectNacks(nowMs, nacks);
-            requestKeyframe = _keyframeWanted && nowMs - _lastKeyframeRequestMs >= KeyframeRequestIntervalMs;
-            if (requestKeyframe)
-            {
-                _lastKeyframeRequestMs = nowMs;
-                _keyframeRequests++;
-            }
-            return count;
+            schedule = _schedule;
+            _schedule = false;
+            _stream.RoundTripMs = roundTripMs;
+            count = _stream.CollectNacks(nowMs, nacks);
+            requestKeyframe = _stream.TakeKeyframeRequest(nowMs);
+        }
+        if (schedule)
+        {
+            _pool.Schedule(this);
+        }
+        return count;
+    }
+
+    /// <summary>This stream's receiver report block (null before a packet came).</summary>
+    public ReportBlock? TakeReportBlock(uint lastSenderReport, uint delaySinceLastSenderReport)
+    {
+        lock (_lock)
+        {
+            return _stream.Ssrc == 0 ? null : _stream.TakeReportBlock(lastSenderReport, delaySinceLastSenderReport);
         }
     }
 
@@ -147,35 +204,36 @@ public sealed class VideoReceiver : IDisposable
         }
     }
 
+    /// <summary>Drops what waits; the decoder goes now, or after the decode under way if there is one.</summary>
     public void Dispose()
     {
-        _decodeQueue.Writer.TryComplete();
-        _decodeLoop.Wait(TimeSpan.FromSeconds(2));
+        bool idle;
         lock (_lock)
         {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
+            while (_queueCount > 0)
+            {
+                ArrayPool<byte>.Shared.Return(Dequeue().Buffer);
+            }
             _latest?.Release();
             _latest = null;
+            idle = !_decoding;
         }
-        _decoder.Dispose();
+        if (idle)
+        {
+            _decoder.Dispose();
+        }
     }
 
     private void Drain(long nowMs)
     {
-        while (_jitter.TryDequeue(nowMs, out var packet))
+        while (_stream.TryTakeFrame(nowMs, out var frame))
         {
-            if (!RtpPacket.TryParse(packet.Data, out var rtp))
-            {
-                continue;
-            }
-            var result = _assembler.Push(rtp.Payload, rtp.SequenceNumber, rtp.Timestamp, rtp.Marker);
-            if (result == DepacketizeResult.FrameDropped)
-            {
-                WantKeyframe();
-            }
-            while (_assembler.TryTakeFrame(out var frame))
-            {
-                Enqueue(frame, nowMs);
-            }
+            Enqueue(frame, nowMs);
         }
     }
 
@@ -189,23 +247,36 @@ public sealed class VideoReceiver : IDisposable
             WantKeyframe();
             return;
         }
-        if (frame.IsKeyframe)
+        if (_disposed)
         {
-            _waitingForKeyframe = false;
-            _keyframeWanted = false;
+            return;
         }
-        if (_waitingForKeyframe)
+        if (_queueCount == MaxQueuedFrames)
         {
+            // The decoder is behind: the frames after this one would reference a lost one.
+            Interlocked.Increment(ref _framesDropped);
+            McuMetrics.VideoFramesDropped.Add(1);
+            WantKeyframe();
             return;
         }
         var copy = ArrayPool<byte>.Shared.Rent(frame.Data.Length);
         frame.Data.CopyTo(copy);
-        if (!_decodeQueue.Writer.TryWrite(new QueuedFrame(copy, frame.Data.Length, nowMs)))
+        _queue[(_queueHead + _queueCount) % MaxQueuedFrames] = new QueuedFrame(copy, frame.Data.Length, nowMs);
+        _queueCount++;
+        if (!_scheduled)
         {
-            // The decoder is behind: the frames after this one would reference a lost one.
-            ArrayPool<byte>.Shared.Return(copy);
-            WantKeyframe();
+            _scheduled = true;
+            _schedule = true;
         }
+    }
+
+    private QueuedFrame Dequeue()
+    {
+        var item = _queue[_queueHead];
+        _queue[_queueHead] = default;
+        _queueHead = (_queueHead + 1) % MaxQueuedFrames;
+        _queueCount--;
+        return item;
     }
 
     /// <summary>
@@ -267,64 +338,95 @@ public sealed class VideoReceiver : IDisposable
         }
     }
 
-    private void WantKeyframe()
-    {
-        _waitingForKeyframe = true;
-        _keyframeWanted = true;
-    }
+    /// <summary>Skips to the next keyframe and asks for one. Under <c>_lock</c>.</summary>
+    private void WantKeyframe() => _stream.RequestKeyframe();
 
-    private async Task DecodeLoop()
+    /// <summary>
+    /// On a decode thread: decodes the oldest waiting frame, outside the lock. True when more wait
+    /// (the pool puts this receiver at the back of its line); false when it is off the line.
+    /// </summary>
+    internal bool DecodeNext()
     {
-        await foreach (var item in _decodeQueue.Reader.ReadAllAsync())
+        QueuedFrame item;
+        lock (_lock)
         {
-            VideoFrame? picture = null;
-            string? error = null;
+            if (_queueCount == 0 || _disposed)
+            {
+                _scheduled = false;
+                return false;
+            }
+            item = Dequeue();
+            _decoding = true;
+        }
+        VideoFrame? picture = null;
+        string? error = null;
+        try
+        {
+            long started = System.Diagnostics.Stopwatch.GetTimestamp();
+            picture = _decoder.Decode(item.Buffer.AsSpan(0, item.Length), item.ReceivedMs * 1000, out error);
+            McuMetrics.DecodeMs.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        catch (Exception e)
+        {
+            // A decoder that throws must not freeze the participant's video for good: drop the
+            // frame and resume at a keyframe, as after a decode error.
+            Interlocked.Increment(ref _decodeFailures);
+            error = e.Message;
             try
             {
-                long started = System.Diagnostics.Stopwatch.GetTimestamp();
-                picture = _decoder.Decode(item.Buffer.AsSpan(0, item.Length), item.ReceivedMs * 1000, out error);
-                McuMetrics.DecodeMs.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            }
-            catch (Exception e)
-            {
-                // A decoder that throws must not end this loop: the participant's video would freeze
-                // for good. Drop the frame and resume at a keyframe, as after a decode error.
-                Interlocked.Increment(ref _decodeFailures);
-                error = e.Message;
                 DecodeFailed?.Invoke(e);
             }
-            finally
+            catch (Exception)
             {
-                ArrayPool<byte>.Shared.Return(item.Buffer);
+                // A handler's bug is not the decoder's: the counter has it.
             }
-            lock (_lock)
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(item.Buffer);
+        }
+        bool more, disposeDecoder = false;
+        lock (_lock)
+        {
+            _decoding = false;
+            if (_disposed)
             {
-                if (picture is not null && IsTooLarge(picture.Width, picture.Height))
+                picture?.Release();
+                disposeDecoder = true;
+            }
+            else if (picture is not null && IsTooLarge(picture.Width, picture.Height))
+            {
+                // Behind the header check, should a stream change size without saying so first:
+                // the decoder's own limit (max_pixels) stops the huge ones, this the odd shapes.
+                RefuseTooLarge(picture.Width, picture.Height);
+                picture.Release();
+                WantKeyframe();
+            }
+            else if (picture is null)
+            {
+                if (error is not null)
                 {
-                    // Behind the header check, should a stream change size without saying so first:
-                    // the decoder's own limit (max_pixels) stops the huge ones, this the odd shapes.
-                    RefuseTooLarge(picture.Width, picture.Height);
-                    picture.Release();
                     WantKeyframe();
                 }
-                else if (picture is null)
-                {
-                    if (error is not null)
-                    {
-                        WantKeyframe();
-                    }
-                }
-                else
-                {
-                    _refusing = false;
-                    _latest?.Release();
-                    _latest = picture;
-                    _framesDecoded++;
-                    _lastFrameAtMs = item.ReceivedMs;
-                }
             }
-            AnnounceRefusal();
+            else
+            {
+                _refusing = false;
+                _latest?.Release();
+                _latest = picture;
+                _framesDecoded++;
+                _lastFrameAtMs = item.ReceivedMs;
+            }
+            more = _queueCount > 0 && !_disposed;
+            _scheduled = more;
         }
+        if (disposeDecoder)
+        {
+            _decoder.Dispose();
+            return false;
+        }
+        AnnounceRefusal();
+        return more;
     }
 
     private readonly record struct QueuedFrame(byte[] Buffer, int Length, long ReceivedMs);

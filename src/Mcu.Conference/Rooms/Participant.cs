@@ -44,7 +44,7 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
         {
             if (audio.RemoteDirection is SdpDirection.SendRecv or SdpDirection.SendOnly && role == ParticipantRole.Participant)
             {
-                AudioIn = new AudioReceiver(audio.PayloadType, audio.AudioLevelExtId);
+                AudioIn = new AudioReceiver(audio.PayloadType, audio.AudioLevelExtId, room.Options.Decoders.CreateAudio());
             }
             if (audio.RemoteDirection is SdpDirection.SendRecv or SdpDirection.RecvOnly && role != ParticipantRole.Screen)
             {
@@ -57,13 +57,15 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
             OutputCodec = codec;
             if (video.RemoteDirection is SdpDirection.SendRecv or SdpDirection.SendOnly && role is ParticipantRole.Participant or ParticipantRole.Screen)
             {
-                VideoIn = new VideoReceiver(codec, video.PayloadType);
+                var max = VideoReceiver.MaxInputSize;
+                VideoIn = new VideoReceiver(codec, video.PayloadType, max, room.Options.Decoders.CreateVideo(codec, max.Width, max.Height), room.VideoDecoding);
                 VideoIn.PictureTooLarge += (width, height) => _room.OnPictureTooLarge(this, width, height);
                 VideoIn.DecodeFailed += e => _room.OnParticipantFailed(this, "video decode", e);
             }
             if (video.RemoteDirection is SdpDirection.SendRecv or SdpDirection.RecvOnly && role != ParticipantRole.Screen)
             {
                 VideoOut = new RtpSender(videoSsrc, video.PayloadType, 90_000, keepHistory: video.Nack);
+                VideoQueue = new SendQueue(room.Pacer, SendVideo);
             }
         }
         _rtcp = new ParticipantRtcp(this, answer.Video, answer.Audio);
@@ -109,11 +111,8 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
 
     internal RtpSender? VideoOut { get; }
 
-    /// <summary>This participant's input slot in the room's audio mixer.</summary>
-    internal int MixerSlot { get; set; } = -1;
-
-    /// <summary>Encodes this participant's mix-minus while they are audible (silent ones share the full mix).</summary>
-    internal OpusEncoder? OwnMixEncoder { get; set; }
+    /// <summary>The composited frames on their way to this participant, sent by the room's pacer.</summary>
+    internal SendQueue? VideoQueue { get; }
 
     internal ParticipantRtcp Rtcp => _rtcp;
 
@@ -148,8 +147,8 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
         long nowMs = _room.NowMs;
         if (VideoIn is not null && rtp.PayloadType == VideoIn.PayloadType)
         {
-            _rtcp.OnVideoPacket(rtp, nowMs);
-            VideoIn.OnRtp(packet, rtp, nowMs);
+            _rtcp.OnVideoPacket(rtp);
+            VideoIn.OnRtp(rtp, nowMs);
         }
         else if (AudioIn is not null && rtp.PayloadType == AudioIn.PayloadType)
         {
@@ -183,13 +182,36 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
 
     private long _serviceFailures;
 
+    /// <summary>The pacer's sink: one packet of an output frame, under this participant's SSRC and sequence numbers.</summary>
+    private void SendVideo(ReadOnlySpan<byte> payload, long mediaMicros, bool marker)
+    {
+        if (Connection is not { } connection)
+        {
+            return;
+        }
+        try
+        {
+            VideoOut!.Send(connection, payload, mediaMicros, marker);
+        }
+        catch (Exception e)
+        {
+            // On the pacer, which serves every room: said once, the packet is lost, the pacer goes on.
+            if (Interlocked.Increment(ref _sendFailures) == 1)
+            {
+                _room.OnParticipantFailed(this, "video send", e);
+            }
+        }
+    }
+
+    private long _sendFailures;
+
     internal void RequestKeyframeFromRoom() => _room.RequestKeyframe(this);
 
     /// <summary>Counters of what this participant sent and received, for the API, metrics and tests.</summary>
     public ParticipantStats GetStats() => new(
         VideoFramesDecoded: VideoIn?.FramesDecoded ?? 0,
-        VideoPacketsReceived: VideoIn?.Jitter.PacketsReceived ?? 0,
-        VideoPacketsLost: VideoIn?.Jitter.PacketsLost ?? 0,
+        VideoPacketsReceived: VideoIn?.PacketsReceived ?? 0,
+        VideoPacketsLost: VideoIn?.PacketsLost ?? 0,
         AudioPacketsReceived: AudioIn?.PacketsReceived ?? 0,
         AudioFramesConcealed: AudioIn?.FramesConcealed ?? 0,
         NacksSent: _rtcp.NacksSent,
@@ -202,12 +224,15 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
         RoundTripMs: _rtcp.RoundTripMs,
         RetransmissionsRefused: VideoOut?.RetransmissionsRefused ?? 0,
         VideoPicturesTooLarge: VideoIn?.PicturesTooLarge ?? 0,
-        VideoDecodeFailures: VideoIn?.DecodeFailures ?? 0);
+        VideoDecodeFailures: VideoIn?.DecodeFailures ?? 0,
+        AudioPacketsDropped: AudioIn?.PacketsDropped ?? 0,
+        VideoFramesDropped: VideoIn?.FramesDropped ?? 0,
+        VideoFramesUnsent: VideoQueue?.FramesDropped ?? 0);
 
     public void Dispose()
     {
         AudioIn?.Dispose();
         VideoIn?.Dispose();
-        OwnMixEncoder?.Dispose();
+        VideoQueue?.Clear();
     }
 }

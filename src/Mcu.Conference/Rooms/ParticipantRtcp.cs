@@ -2,6 +2,7 @@ using System.Text;
 using Mcu.Rtc.Rtcp;
 using Mcu.Rtc.Rtp;
 using Mcu.Rtc.Sdp;
+using Mcu.Rtc.Session;
 using Mcu.Rtc.Transport;
 
 namespace Mcu.Conference.Rooms;
@@ -19,8 +20,6 @@ internal sealed class ParticipantRtcp
     private const int MaxNacksPerTick = 64;
     private const int MaxRtcp = 1200;
     private const uint WantedUplinkBps = 1_200_000;
-    private const int MaxArrivals = 512;
-    private const int FeedbackIntervalMs = 50;
     private const int UnknownRttResendIntervalMs = 100;
 
     private readonly Participant _participant;
@@ -28,19 +27,11 @@ internal sealed class ParticipantRtcp
     private readonly byte[] _buffer = new byte[MaxRtcp + 64];
     private readonly ushort[] _nacks = new ushort[MaxNacksPerTick];
     private readonly ReceiveStatistics _audioStats = new(48_000);
-    private readonly ReceiveStatistics _videoStats = new(90_000);
     private readonly Lock _lock = new();
     private readonly byte[] _cname;
-    private readonly int? _transportCcExtId;
-    private readonly TransportCcArrival[] _arrivals = new TransportCcArrival[MaxArrivals];
-    private int _arrivalCount;
-    private byte _feedbackCount;
-    private long _lastFeedbackMs;
+    private readonly RtpSession _session;   // under _lock
     private long _lastReportMs;
     private long _lostReported;
-    private uint _lastSrMiddle;      // middle 32 bits of the NTP time in their last SR
-    private long _lastSrArrivalMs;
-    private volatile bool _rttMeasured;
 
     public ParticipantRtcp(Participant participant, NegotiatedMedia? video, NegotiatedMedia? audio)
     {
@@ -48,10 +39,9 @@ internal sealed class ParticipantRtcp
         _video = video;
         _cname = Encoding.ASCII.GetBytes(participant.Cname);
         // Transport-wide congestion control: the sender's estimator needs our arrival times.
-        if (video is { TransportCc: true } || audio is { TransportCc: true })
-        {
-            _transportCcExtId = video?.TransportCcExtId ?? audio?.TransportCcExtId;
-        }
+        _session = new RtpSession(video is { TransportCc: true } || audio is { TransportCc: true }
+            ? video?.TransportCcExtId ?? audio?.TransportCcExtId
+            : null);
     }
 
     public long NacksSent { get; private set; }
@@ -62,67 +52,32 @@ internal sealed class ParticipantRtcp
 
     public long KeyframeRequestsReceived { get; private set; }
 
-    public int RoundTripMs { get; private set; } = 50;
+    public int RoundTripMs
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _session.RoundTripMs;
+            }
+        }
+    }
 
     public void OnAudioPacket(in RtpPacket rtp, long nowMs)
     {
         lock (_lock)
         {
             _audioStats.OnPacket(rtp.Ssrc, rtp.SequenceNumber, rtp.Timestamp, nowMs * 1000);
-            RecordArrival(rtp);
+            _session.OnPacket(rtp, _participant.Room.NowMicros);
         }
     }
 
-    public void OnVideoPacket(in RtpPacket rtp, long nowMs)
+    /// <summary>A video packet's transport-wide arrival; its statistics are its receive stream's.</summary>
+    public void OnVideoPacket(in RtpPacket rtp)
     {
         lock (_lock)
         {
-            _videoStats.OnPacket(rtp.Ssrc, rtp.SequenceNumber, rtp.Timestamp, nowMs * 1000);
-            RecordArrival(rtp);
-        }
-    }
-
-    private void RecordArrival(in RtpPacket rtp)
-    {
-        if (_transportCcExtId is { } id && rtp.TryGetExtension(id, out var value) && value.Length >= 2 && _arrivalCount < MaxArrivals)
-        {
-            ushort seq = System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(value);
-            _arrivals[_arrivalCount++] = new TransportCcArrival(seq, _participant.Room.NowMicros);
-        }
-    }
-
-    private void SendTransportFeedback(RtcConnection connection, long nowMs)
-    {
-        Span<TransportCcArrival> arrivals = stackalloc TransportCcArrival[MaxArrivals];
-        int count;
-        lock (_lock)
-        {
-            count = _arrivalCount;
-            _arrivals.AsSpan(0, count).CopyTo(arrivals);
-            _arrivalCount = 0;
-        }
-        if (count == 0)
-        {
-            return;
-        }
-        var batch = arrivals[..count];
-        ushort first = batch[0].SequenceNumber;
-        foreach (var a in batch)
-        {
-            if ((short)(a.SequenceNumber - first) < 0)
-            {
-                first = a.SequenceNumber;
-            }
-        }
-        // In sequence order (wrap-aware), as the feedback packet lists them.
-        batch.Sort((a, b) => ((short)(a.SequenceNumber - first)).CompareTo((short)(b.SequenceNumber - first)));
-        uint self = _participant.VideoOut?.Ssrc ?? _participant.AudioOut?.Ssrc ?? 1;
-        uint media = _participant.VideoIn?.Ssrc ?? _participant.AudioIn?.Ssrc ?? 0;
-        var feedback = new TransportCcFeedbackBuilder(self, media, _feedbackCount++, batch);
-        if (feedback.SerializedLength <= _buffer.Length)
-        {
-            int length = feedback.WriteTo(_buffer);
-            connection.SendRtcp(_buffer, length);
+            _session.OnPacket(rtp, _participant.Room.NowMicros);
         }
     }
 
@@ -136,8 +91,7 @@ internal sealed class ParticipantRtcp
                 case RtcpPacketType.SenderReport when SenderReport.TryParse(packet, out var sr):
                     lock (_lock)
                     {
-                        _lastSrMiddle = (uint)(sr.NtpTimestamp >> 16);
-                        _lastSrArrivalMs = nowMs;
+                        _session.OnSenderReport(sr.NtpTimestamp, nowMs);
                     }
                     for (int i = 0; i < sr.ReportCount; i++)
                     {
@@ -170,14 +124,13 @@ internal sealed class ParticipantRtcp
         var video = _participant.VideoIn;
         if (video is not null && video.Ssrc != 0)
         {
-            long lost = video.Jitter.PacketsLost;
+            long lost = video.PacketsLost;
             if (lost > _lostReported)
             {
                 McuMetrics.PacketsLost.Add(lost - _lostReported);
                 _lostReported = lost;
             }
-            video.Jitter.RoundTripMs = RoundTripMs;
-            int count = video.Service(nowMs, _nacks, out bool keyframe);
+            int count = video.Service(nowMs, RoundTripMs, _nacks, out bool keyframe);
             uint self = _participant.VideoOut?.Ssrc ?? _participant.AudioOut?.Ssrc ?? 1;
             if (count > 0 && _video is { Nack: true })
             {
@@ -196,10 +149,19 @@ internal sealed class ParticipantRtcp
                 McuMetrics.KeyframeRequestsSent.Add(1);
             }
         }
-        if (_transportCcExtId is not null && nowMs - _lastFeedbackMs >= FeedbackIntervalMs)
+        if (_session.TransportCc)
         {
-            _lastFeedbackMs = nowMs;
-            SendTransportFeedback(connection, nowMs);
+            uint self = _participant.VideoOut?.Ssrc ?? _participant.AudioOut?.Ssrc ?? 1;
+            uint media = _participant.VideoIn?.Ssrc ?? _participant.AudioIn?.Ssrc ?? 0;
+            int length;
+            lock (_lock)
+            {
+                length = _session.TryWriteTransportFeedback(nowMs, self, media, _buffer);
+            }
+            if (length > 0)
+            {
+                connection.SendRtcp(_buffer, length);
+            }
         }
         if (nowMs - _lastReportMs >= ReportIntervalMs)
         {
@@ -212,18 +174,18 @@ internal sealed class ParticipantRtcp
     {
         Span<ReportBlock> blocks = stackalloc ReportBlock[2];
         int blockCount = 0;
+        uint lsr, dlsr;
         lock (_lock)
         {
-            uint lsr = _lastSrMiddle;
-            uint dlsr = _lastSrArrivalMs == 0 ? 0 : (uint)((nowMs - _lastSrArrivalMs) * 65536 / 1000);
+            (lsr, dlsr) = _session.SenderReportEcho(nowMs);
             if (_participant.AudioIn is { Ssrc: not 0 })
             {
                 blocks[blockCount++] = Block(_audioStats, lsr, dlsr);
             }
-            if (_participant.VideoIn is { Ssrc: not 0 })
-            {
-                blocks[blockCount++] = Block(_videoStats, lsr, dlsr);
-            }
+        }
+        if (_participant.VideoIn?.TakeReportBlock(lsr, dlsr) is { } videoBlock)
+        {
+            blocks[blockCount++] = videoBlock;
         }
         var span = _buffer.AsSpan();
         int length = 0;
@@ -262,16 +224,10 @@ internal sealed class ParticipantRtcp
     private void OnReportBlock(ReportBlock block, long nowMs)
     {
         var videoOut = _participant.VideoOut;
-        if (block.LastSenderReport != 0)
+        ulong ntpNow = _participant.Room.NtpNow(out _);
+        lock (_lock)
         {
-            uint nowMiddle = (uint)(_participant.Room.NtpNow(out _) >> 16);
-            uint rttUnits = nowMiddle - block.LastSenderReport - block.DelaySinceLastSenderReport;
-            int rtt = (int)(rttUnits * 1000L / 65536);
-            if (rtt is >= 0 and < 5000)
-            {
-                RoundTripMs = Math.Max(1, rtt);
-                _rttMeasured = true;
-            }
+            _session.OnReportBlock(block, ntpNow);
         }
         if (videoOut is not null && block.Ssrc == videoOut.Ssrc && _participant.Tiers.OnLossReport(block.FractionLost / 256.0, block.ExtendedHighestSequence, nowMs))
         {
@@ -288,7 +244,11 @@ internal sealed class ParticipantRtcp
         }
         // The sender's budget bounds the work: a NACK listing our whole history resends a
         // quarter second's worth at most, and a packet again only after a round trip.
-        int minIntervalMs = _rttMeasured ? RoundTripMs : UnknownRttResendIntervalMs;
+        int minIntervalMs;
+        lock (_lock)
+        {
+            minIntervalMs = _session.RoundTripMeasured ? _session.RoundTripMs : UnknownRttResendIntervalMs;
+        }
         long refusedBefore = videoOut.RetransmissionsRefused;
         int count = 0;
         foreach (ushort seq in nack.GetLostSequenceNumbers())

@@ -17,4 +17,7 @@ public sealed record ParticipantStats(
     int RoundTripMs,
     long RetransmissionsRefused = 0,
     long VideoPicturesTooLarge = 0,
-    long VideoDecodeFailures = 0);
+    long VideoDecodeFailures = 0,
+    long AudioPacketsDropped = 0,
+    long VideoFramesDropped = 0,
+    long VideoFramesUnsent = 0);

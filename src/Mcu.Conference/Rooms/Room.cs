@@ -1,7 +1,8 @@
-using System.Diagnostics;
 using Mcu.Conference.Layouts;
 using Mcu.Conference.Mixing;
+using Mcu.Conference.Receive;
 using Mcu.Conference.Recording;
+using Mcu.Conference.Send;
 using Mcu.Media.Audio;
 using Mcu.Media.Codecs;
 using Mcu.Media.Compositing;
@@ -14,11 +15,15 @@ namespace Mcu.Conference.Rooms;
 
 /// <summary>
 /// A conference: everyone in it sends one stream in and receives one composited video
-/// and one mix-minus audio out. Two clocks drive it, each on a thread of its own: the
-/// audio tick every 20 ms (mix, encode, send, and each participant's RTCP timers) and
-/// the video tick at the output frame rate (composite, encode, send per output). Each
-/// tick takes the newest frame of every participant and never waits for anyone, so a
-/// slow or lossy participant cannot stall the room. With nobody in it the clocks sleep.
+/// and one mix-minus audio out. Two clocks drive it on the room's <see cref="RoomOptions.Time"/>:
+/// the audio tick every 20 ms (<see cref="AudioTick"/>: each participant's RTCP timers, then mix,
+/// encode, send) and the video tick at the output frame rate (<see cref="VideoTick"/>: composite
+/// and encode per output, then hand the packets to the node's <see cref="VideoPacer"/>, which
+/// sends them). Each tick gives the mixers a snapshot of the room (who is connected, who is on
+/// the canvas, their receivers and senders) and takes the newest frame of every participant,
+/// never waiting for anyone, so a slow or lossy participant cannot stall the room.
+/// In production each clock runs on a thread of its own, which sleeps while the room is empty;
+/// a test makes the room without them and calls <see cref="Tick"/> on a simulated clock.
 /// </summary>
 public sealed partial class Room : IDisposable
 {
@@ -26,31 +31,57 @@ public sealed partial class Room : IDisposable
     private readonly List<Participant> _participants = [];
     private readonly LayoutTemplateStore _layouts;
     private readonly ILogger _logger;
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private readonly DateTimeOffset _epoch = DateTimeOffset.UtcNow;
+    private readonly TimeProvider _time;
+    private readonly long _start;
+    private readonly DateTimeOffset _epoch;
     private readonly ManualResetEventSlim _occupied = new(false);
     private readonly CancellationTokenSource _closing = new();
-    private readonly Thread _audioThread;
-    private readonly Thread _videoThread;
+    private readonly Thread? _audioThread;
+    private readonly Thread? _videoThread;
     private readonly AudioMixing _audio;
     private readonly VideoMixing _video;
+    private readonly MediaClock _audioClock;
+    private readonly MediaClock _videoClock;
+    private readonly Dictionary<Participant, MixMember> _members = [];
+    private readonly RoomSnapshot _audioSnapshot = new();   // each clock's own, refilled every tick
+    private readonly RoomSnapshot _videoSnapshot = new();
     private volatile IRoomRecorder[] _recorders = [];
     private string _layout;
     private string? _pinnedSpeaker;
 
-    public Room(string name, RoomOptions options, LayoutTemplateStore layouts, ILogger logger)
+    /// <param name="pacer">Sends the room's video (shared by every room of the node).</param>
+    public Room(string name, RoomOptions options, LayoutTemplateStore layouts, VideoPacer pacer, ILogger logger)
+        : this(name, options, layouts, pacer, logger, startClocks: true)
+    {
+    }
+
+    /// <param name="startClocks">False: no clock threads; the caller drives the room with <see cref="Tick"/>.</param>
+    internal Room(string name, RoomOptions options, LayoutTemplateStore layouts, VideoPacer pacer, ILogger logger, bool startClocks)
     {
         Name = name;
+        _time = options.Time;
+        _start = _time.GetTimestamp();
+        _epoch = _time.GetUtcNow();
+        CreatedAt = _epoch;
+        Pacer = pacer;
+        VideoDecoding = new VideoDecodePool(name);
         Options = options;
         _layouts = layouts;
         _logger = logger;
         _layout = options.Layout;
-        _audio = new AudioMixing(this, options.MaxParticipants);
-        _video = new VideoMixing(this);
-        _audioThread = new Thread(() => RunClock(AudioTickMicros, _audio.Tick, AudioClock)) { IsBackground = true, Name = $"room {name} audio" };
-        _videoThread = new Thread(() => RunClock(1_000_000 / options.FramesPerSecond, _video.Tick, VideoClock)) { IsBackground = true, Name = $"room {name} video" };
-        _audioThread.Start();
-        _videoThread.Start();
+        _audio = new AudioMixing(options.MaxParticipants, OnSpeakerChanged);
+        _video = new VideoMixing(options.FramesPerSecond, options.StaleVideoMs, options.HideSelf, () => NowMs, Latency);
+        Func<long> now = () => NowMicros;
+        Action<long, long> audioTick = AudioTick, videoTick = VideoTick;   // made once: a tick allocates no delegate
+        _audioClock = new MediaClock(AudioTickMicros, (nowMs, nominal) => Guarded(audioTick, nowMs, nominal), AudioClock, now);
+        _videoClock = new MediaClock(1_000_000 / options.FramesPerSecond, (nowMs, nominal) => Guarded(videoTick, nowMs, nominal), VideoClock, now);
+        if (startClocks)
+        {
+            _audioThread = new Thread(() => RunClock(_audioClock)) { IsBackground = true, Name = $"room {name} audio" };
+            _videoThread = new Thread(() => RunClock(_videoClock)) { IsBackground = true, Name = $"room {name} video" };
+            _audioThread.Start();
+            _videoThread.Start();
+        }
     }
 
     public const int AudioTickMicros = AudioFormat.FrameMillis * 1000;
@@ -59,7 +90,7 @@ public sealed partial class Room : IDisposable
 
     public RoomOptions Options { get; }
 
-    public DateTimeOffset CreatedAt { get; } = DateTimeOffset.UtcNow;
+    public DateTimeOffset CreatedAt { get; }
 
     public bool IsClosed => _closing.IsCancellationRequested;
 
@@ -119,11 +150,17 @@ public sealed partial class Room : IDisposable
     /// <summary>Opus encodes in the last audio tick: 1 shared full mix + 1 per audible participant.</summary>
     public int AudioEncodeCount => _audio.LastEncodeCount;
 
-    internal long NowMs => _clock.ElapsedMilliseconds;
+    internal long NowMs => NowMicros / 1000;
 
-    internal long NowMicros => _clock.Elapsed.Ticks / 10;
+    /// <summary>Microseconds since the room was made, on its <see cref="RoomOptions.Time"/>.</summary>
+    internal long NowMicros => _time.GetElapsedTime(_start).Ticks / 10;
 
     internal LayoutTemplateStore Layouts => _layouts;
+
+    internal VideoPacer Pacer { get; }
+
+    /// <summary>The room's own threads that decode its participants' video.</summary>
+    internal VideoDecodePool VideoDecoding { get; }
 
     /// <summary>
     /// Adds someone who negotiated <paramref name="answer"/>; their media flows once the
@@ -175,7 +212,9 @@ public sealed partial class Room : IDisposable
             }
             var participant = create(this);
             _participants.Add(participant);
-            _audio.Assign(participant);
+            var member = MemberFor(participant);
+            _members[participant] = member;
+            _audio.Assign(member);
             _occupied.Set();
             return participant;
         }
@@ -184,13 +223,14 @@ public sealed partial class Room : IDisposable
     /// <summary>Takes someone out (they left, their connection failed, or the API removed them).</summary>
     public void Remove(Participant participant, string reason)
     {
+        MixMember? member;
         lock (_lock)
         {
-            if (!_participants.Remove(participant))
+            if (!_participants.Remove(participant) || !_members.Remove(participant, out member))
             {
                 return;
             }
-            _audio.Release(participant);
+            _audio.Release(member);
             if (_pinnedSpeaker == participant.Id)
             {
                 _pinnedSpeaker = null;
@@ -201,9 +241,13 @@ public sealed partial class Room : IDisposable
             }
         }
         participant.Connection?.Close();
-        _video.Forget(participant);
+        _video.Forget(member);
         // The clocks may hold this participant in the tick under way: free its codecs a little later.
-        _ = Task.Delay(TimeSpan.FromSeconds(1)).ContinueWith(_ => participant.Dispose(), TaskScheduler.Default);
+        _ = Task.Delay(TimeSpan.FromSeconds(1)).ContinueWith(_ =>
+        {
+            participant.Dispose();
+            member.Dispose();
+        }, TaskScheduler.Default);
         Log.Left(_logger, Name, participant.Id, reason);
         Raise(new RoomEvent(RoomEventType.ParticipantLeft, participant.Id, reason));
     }
@@ -248,9 +292,6 @@ public sealed partial class Room : IDisposable
 
     /// <summary>Recorders attached now.</summary>
     public IReadOnlyList<IRoomRecorder> Recorders => _recorders;
-
-    /// <summary>The same, as the array itself: the clocks loop over it without allocating.</summary>
-    internal IRoomRecorder[] RecorderArray => _recorders;
 
     /// <summary>Attaches a recorder; its first video is a keyframe. The room's clocks run while it records.</summary>
     public void AddRecorder(IRoomRecorder recorder)
@@ -333,20 +374,30 @@ public sealed partial class Room : IDisposable
     public void Dispose()
     {
         Close();
-        _audioThread.Join(TimeSpan.FromSeconds(2));
-        _videoThread.Join(TimeSpan.FromSeconds(2));
+        _audioThread?.Join(TimeSpan.FromSeconds(2));
+        _videoThread?.Join(TimeSpan.FromSeconds(2));
         _video.Dispose();
         _audio.Dispose();
+        VideoDecoding.Dispose();
     }
 
     internal void OnParticipantConnected(Participant participant)
     {
         Log.Joined(_logger, Name, participant.Id, participant.DisplayName);
-        _video.RequestKeyframe(participant, urgent: true);
+        if (FindMember(participant) is { } member)
+        {
+            _video.RequestKeyframe(member, urgent: true);
+        }
         Raise(new RoomEvent(RoomEventType.ParticipantJoined, participant.Id, participant.DisplayName));
     }
 
-    internal void RequestKeyframe(Participant participant) => _video.RequestKeyframe(participant, urgent: false);
+    internal void RequestKeyframe(Participant participant)
+    {
+        if (FindMember(participant) is { } member)
+        {
+            _video.RequestKeyframe(member, urgent: false);
+        }
+    }
 
     /// <summary>A participant's picture is over the size limit: said in the log and as a participantUpdated event.</summary>
     internal void OnPictureTooLarge(Participant participant, int width, int height)
@@ -360,7 +411,7 @@ public sealed partial class Room : IDisposable
     internal void OnParticipantFailed(Participant participant, string what, Exception exception) =>
         Log.ParticipantFailed(_logger, Name, participant.Id, what, exception);
 
-    internal void OnSpeakerChanged(string? speakerId) =>
+    private void OnSpeakerChanged(string? speakerId) =>
         Raise(new RoomEvent(RoomEventType.SpeakerChanged, speakerId, null));
 
     /// <summary>Participants and shared screens whose picture is on the canvas (not view-only ones), in join order.</summary>
@@ -372,33 +423,107 @@ public sealed partial class Room : IDisposable
         }
     }
 
-    /// <summary>Fills <paramref name="connected"/> and <paramref name="visible"/> (on the canvas) without allocating.</summary>
-    internal void CopyParticipants(List<Participant> connected, List<Participant> visible)
+    private MixMember? FindMember(Participant participant)
     {
-        connected.Clear();
-        visible.Clear();
+        lock (_lock)
+        {
+            return _members.GetValueOrDefault(participant);
+        }
+    }
+
+    /// <summary>The mixers' view of a participant who just joined: their receivers and where their mix goes.</summary>
+    private MixMember MemberFor(Participant p)
+    {
+        MixedAudioSink? audioOut = null;
+        if (p.AudioOut is { } sender)
+        {
+            audioOut = Options.AudioOutputs?.Invoke(p) ?? ((opus, mediaMicros) =>
+            {
+                if (p.Connection is { } connection)
+                {
+                    sender.Send(connection, opus, mediaMicros, marker: false);
+                }
+            });
+        }
+        return new MixMember(p.Id, p.IsScreen, p.AudioIn, p.VideoIn, audioOut, p.VideoQueue, p.OutputCodec);
+    }
+
+    /// <summary>Fills <paramref name="snapshot"/> with the room as it is now, without allocating.</summary>
+    private void Fill(RoomSnapshot snapshot)
+    {
+        snapshot.Connected.Clear();
+        snapshot.Visible.Clear();
         lock (_lock)
         {
             foreach (var p in _participants)
             {
-                if (p.IsConnected)
+                var member = _members[p];
+                member.IsConnected = p.IsConnected;
+                member.DisplayName = p.DisplayName;
+                member.AudioMuted = p.AudioMuted;
+                member.VideoMuted = p.VideoMuted;
+                member.Tier = p.Tier;
+                if (member.IsConnected)
                 {
-                    connected.Add(p);
+                    snapshot.Connected.Add(member);
                 }
                 if (p.Role != ParticipantRole.Viewer)
                 {
-                    visible.Add(p);
+                    snapshot.Visible.Add(member);
                 }
             }
         }
+        snapshot.Recorders = _recorders;
+        snapshot.SpeakerId = SpeakerId;
+        snapshot.Layouts = _layouts;
+        snapshot.Layout = _layout;
     }
 
-    internal List<Participant> ConnectedParticipants()
+    /// <summary>
+    /// The audio tick at <paramref name="nowMs"/> (nominally <paramref name="mediaMicros"/> on the room
+    /// clock): each connected participant's RTCP timers, then the mix, its encodes and sends.
+    /// </summary>
+    internal void AudioTick(long nowMs, long mediaMicros)
     {
+        Fill(_audioSnapshot);
         lock (_lock)
         {
-            return _participants.Where(p => p.IsConnected).ToList();
+            // Participant objects for the RTCP timers: the snapshot holds only the mixers' view.
+            _serviced.Clear();
+            foreach (var p in _participants)
+            {
+                if (p.IsConnected)
+                {
+                    _serviced.Add(p);
+                }
+            }
         }
+        foreach (var p in _serviced)
+        {
+            p.Service(nowMs);
+        }
+        _audio.Tick(_audioSnapshot, nowMs, mediaMicros);
+    }
+
+    private readonly List<Participant> _serviced = [];
+
+    /// <summary>The video tick at <paramref name="nowMs"/>: every output composited, encoded and handed to the pacer.</summary>
+    internal void VideoTick(long nowMs, long mediaMicros)
+    {
+        Fill(_videoSnapshot);
+        _video.Tick(_videoSnapshot, nowMs, mediaMicros);
+    }
+
+    /// <summary>
+    /// Runs whichever clocks are due now on the room's <see cref="RoomOptions.Time"/>, and returns how
+    /// long until the next is due. For a room made without its clock threads (a test on a simulated
+    /// clock); the same schedule the threads keep, so ticks, late ticks and catch-up are counted alike.
+    /// </summary>
+    internal TimeSpan Tick()
+    {
+        long now = NowMicros;
+        long next = Math.Min(_audioClock.RunDue(now), _videoClock.RunDue(now));
+        return TimeSpan.FromTicks(Math.Max(0, next - NowMicros) * 10);
     }
 
     /// <summary>Now as NTP (RFC 3550 §4), and the same instant on the room's media clock.</summary>
@@ -426,43 +551,47 @@ public sealed partial class Room : IDisposable
         }
     }
 
-    /// <summary>
-    /// A media clock: runs <paramref name="tick"/> at nominal times period apart, sleeping
-    /// until each; late ticks catch up rather than drift, and after a long stall the clock
-    /// jumps ahead instead of firing a burst. While the room is empty it waits, using nothing.
-    /// </summary>
-    private void RunClock(long periodMicros, Action<long, long> tick, ClockStats stats)
+    private void Guarded(Action<long, long> tick, long nowMs, long mediaMicros)
     {
-        long next = NowMicros;
+        try
+        {
+            tick(nowMs, mediaMicros);
+        }
+        catch (Exception e)
+        {
+            // A bug in one tick must not silence the room for good.
+            Log.TickFailed(_logger, Name, e);
+        }
+    }
+
+    /// <summary>
+    /// A clock's thread: runs <paramref name="clock"/> when it is due, sleeping between. While the
+    /// room is empty it waits, using nothing, and starts over when someone comes.
+    /// </summary>
+    private void RunClock(MediaClock clock)
+    {
+        clock.Restart(NowMicros);
         while (!IsClosed)
         {
             if (!_occupied.IsSet)
             {
                 _occupied.Wait(_closing.Token.CanBeCanceled ? Timeout.Infinite : 0);
-                next = NowMicros;
+                clock.Restart(NowMicros);
                 continue;
             }
             long now = NowMicros;
-            if (now < next)
+            long next = clock.RunDue(now);
+            long wait = next - NowMicros;
+            if (wait > 0)
             {
-                Thread.Sleep(TimeSpan.FromTicks((next - now) * 10));
-                continue;
-            }
-            long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
-            try
-            {
-                tick(now / 1000, next);
-            }
-            catch (Exception e)
-            {
-                // A bug in one tick must not silence the room for good.
-                Log.TickFailed(_logger, Name, e);
-            }
-            stats.OnTick(GC.GetAllocatedBytesForCurrentThread() - allocatedBefore, lateMicros: now - next, periodMicros);
-            next += periodMicros;
-            if (NowMicros - next > 10 * periodMicros)
-            {
-                next = NowMicros;
+                if (_time == TimeProvider.System)
+                {
+                    Thread.Sleep(TimeSpan.FromTicks(wait * 10));
+                }
+                else
+                {
+                    Task.Delay(TimeSpan.FromTicks(wait * 10), _time).Wait();
+                }
             }
         }
     }

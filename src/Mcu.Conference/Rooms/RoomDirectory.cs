@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Mcu.Conference.Layouts;
+using Mcu.Conference.Send;
 using Microsoft.Extensions.Logging;
 
 namespace Mcu.Conference.Rooms;
@@ -13,6 +14,8 @@ public sealed class RoomDirectory : IDisposable
     private readonly Lock _createLock = new();
     // Rooms a join made (not the API), with when each was last seen empty: these end when idle.
     private readonly ConcurrentDictionary<Room, DateTimeOffset?> _joinMade = new();
+    // One pacer, one thread, for the video of every room here.
+    private readonly VideoPacer _pacer = new();
 
     public RoomDirectory(LayoutTemplateStore layouts, ILoggerFactory loggers)
     {
@@ -55,7 +58,7 @@ public sealed class RoomDirectory : IDisposable
             {
                 throw new RoomLimitException(MaxRooms);
             }
-            room = new Room(name, options, _layouts, _loggers.CreateLogger("Mcu.Room"));
+            room = new Room(name, options, _layouts, _pacer, _loggers.CreateLogger("Mcu.Room"));
             _rooms[name] = room;
             if (joinMade)
             {
@@ -143,6 +146,7 @@ public sealed class RoomDirectory : IDisposable
         {
             Close(name);
         }
+        _pacer.Dispose();
     }
 
     /// <summary>Room names go into URLs and file names: 1-64 of letters, digits, '-', '_' and '.'.</summary>

@@ -1,4 +1,5 @@
 using Mcu.Conference.Mixing;
+using Mcu.Conference.Receive;
 
 namespace Mcu.Conference.Rooms;
 
@@ -26,4 +27,13 @@ public sealed record RoomOptions
 
     /// <summary>How long a participant's last picture is held when they stop sending, before the placeholder.</summary>
     public int StaleVideoMs { get; init; } = 2000;
+
+    /// <summary>Makes the participants' decoders (tests put slow ones in).</summary>
+    public DecoderFactory Decoders { get; init; } = DecoderFactory.Native;
+
+    /// <summary>The room's clock: its ticks, the participants' timers and the media timestamps (tests put a simulated one in).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Where each participant's mixed audio goes instead of their RTP sender (tests listen here); null: the sender.</summary>
+    internal Func<Participant, MixedAudioSink>? AudioOutputs { get; init; }
 }

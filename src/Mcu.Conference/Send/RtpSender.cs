@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using Mcu.Rtc.Rtp;
 using Mcu.Rtc.Srtp;
@@ -15,10 +16,16 @@ namespace Mcu.Conference.Send;
 /// cannot make us resend our whole history: a token bucket filled at this stream's own send
 /// rate (a participant may cost at most twice its stream), and each packet at most once per
 /// round trip. What is over budget is not sent and is counted.
+/// <para>
+/// The lock covers the sequence numbers, the history and the counters only: a packet is made
+/// under it into a pooled buffer, then protected (SRTP) and sent outside it. A NACK answered
+/// on the transport's receive loop so never waits behind a room's send.
+/// </para>
 /// </remarks>
 public sealed class RtpSender
 {
     private const int MaxPacket = 1200 + 12;
+    private const int BufferSize = MaxPacket + 64;   // SRTP protects in place and adds its tag
     private const int HistorySize = 512;   // a power of two: ~0.5 s of video at 1.5 Mbps, more at lower tiers
 
     /// <summary>The budget before a send rate is known (the first second of the stream): 128 kbit/s.</summary>
@@ -30,7 +37,6 @@ public sealed class RtpSender
     private const long RateWindowMs = 1000;
 
     private readonly Lock _lock = new();
-    private readonly byte[] _scratch = new byte[MaxPacket + 64];
     private readonly byte[]? _history;     // HistorySize slots of MaxPacket bytes, allocated once
     private readonly int[]? _historyLengths;
     private readonly int[]? _historySequence;
@@ -89,17 +95,22 @@ public sealed class RtpSender
     /// <summary>Sends one payload as one RTP packet through <paramref name="connection"/>.</summary>
     public bool Send(RtcConnection connection, ReadOnlySpan<byte> payload, long mediaMicros, bool marker)
     {
-        lock (_lock)
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
         {
-            return TryWritePacket(payload, mediaMicros, marker, out int length) && connection.SendRtp(_scratch, length);
+            return TryWritePacket(payload, mediaMicros, marker, buffer, out int length) && connection.SendRtp(buffer, length);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
     /// <summary>
-    /// Makes the next packet in the scratch buffer and counts it as sent (history, counters, rate):
-    /// everything of <see cref="Send"/> but the socket. Tests call it directly.
+    /// Makes the next packet in <paramref name="destination"/> and counts it as sent (history,
+    /// counters, rate): everything of <see cref="Send"/> but SRTP and the socket. Tests call it directly.
     /// </summary>
-    internal bool TryWritePacket(ReadOnlySpan<byte> payload, long mediaMicros, bool marker, out int length)
+    internal bool TryWritePacket(ReadOnlySpan<byte> payload, long mediaMicros, bool marker, Span<byte> destination, out int length)
     {
         lock (_lock)
         {
@@ -112,14 +123,15 @@ public sealed class RtpSender
                 Timestamp = TimestampFor(mediaMicros),
                 Ssrc = Ssrc,
             };
-            int headerLength = header.WriteTo(_scratch);
-            if (headerLength + payload.Length > MaxPacket)
+            int headerLength = header.SerializedLength;
+            if (headerLength + payload.Length > Math.Min(MaxPacket, destination.Length))
             {
                 return false;
             }
-            payload.CopyTo(_scratch.AsSpan(headerLength));
+            header.WriteTo(destination);
+            payload.CopyTo(destination[headerLength..]);
             length = headerLength + payload.Length;
-            Remember(_sequence, _scratch.AsSpan(0, length));
+            Remember(_sequence, destination[..length]);
             _sequence++;
             PacketsSent++;
             OctetsSent += payload.Length;
@@ -135,10 +147,18 @@ public sealed class RtpSender
     /// </summary>
     public bool Resend(RtcConnection connection, ushort sequenceNumber, int minIntervalMs)
     {
-        lock (_lock)
+        if (_history is null)
         {
-            return TryTakeRetransmission(sequenceNumber, minIntervalMs, _scratch, out int length)
-                && connection.SendRtp(_scratch, length);
+            return false;
+        }
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            return TryTakeRetransmission(sequenceNumber, minIntervalMs, buffer, out int length) && connection.SendRtp(buffer, length);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

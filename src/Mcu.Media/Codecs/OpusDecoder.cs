@@ -7,7 +7,7 @@ namespace Mcu.Media.Codecs;
 /// libopus decoder producing 48 kHz mono 16-bit PCM. Bad packets return a negative
 /// value, never throw. One thread at a time.
 /// </summary>
-public sealed class OpusDecoder : IDisposable
+public sealed class OpusDecoder : IAudioFrameDecoder
 {
     /// <summary>Samples in the longest Opus packet (120 ms at 48 kHz).</summary>
     public const int MaxSamplesPerPacket = 5760;

@@ -26,18 +26,6 @@ internal sealed class OpusEncoderHandle : SafeHandle
     }
 }
 
-/// <summary>Owns one <c>mcu_aac_encoder</c>.</summary>
-internal sealed class AacEncoderHandle : SafeHandle
-{
-    public AacEncoderHandle() : base(0, ownsHandle: true) { }
-    public override bool IsInvalid => handle == 0;
-    protected override bool ReleaseHandle()
-    {
-        MediaNative.AacEncoderDestroy(handle);
-        return true;
-    }
-}
-
 internal static partial class MediaNative
 {
     [LibraryImport(Library, EntryPoint = "mcu_opus_decoder_create")]
@@ -60,21 +48,4 @@ internal static partial class MediaNative
     [LibraryImport(Library, EntryPoint = "mcu_opus_encoder_encode")]
     public static partial int OpusEncoderEncode(OpusEncoderHandle encoder, ReadOnlySpan<short> pcm, int samples,
         Span<byte> destination, int capacity);
-
-    [LibraryImport(Library, EntryPoint = "mcu_aac_encoder_create")]
-    public static partial int AacEncoderCreate(int bitrateBps, out AacEncoderHandle encoder);
-
-    [LibraryImport(Library, EntryPoint = "mcu_aac_encoder_destroy")]
-    public static partial void AacEncoderDestroy(nint encoder);
-
-    [LibraryImport(Library, EntryPoint = "mcu_aac_encoder_get_config")]
-    public static partial int AacEncoderGetConfig(AacEncoderHandle encoder, out nint data, out int size);
-
-    [LibraryImport(Library, EntryPoint = "mcu_aac_encoder_send")]
-    public static partial int AacEncoderSend(AacEncoderHandle encoder, ReadOnlySpan<short> pcm, int samples,
-        long ptsMicros);
-
-    [LibraryImport(Library, EntryPoint = "mcu_aac_encoder_receive_packet")]
-    public static partial int AacEncoderReceivePacket(AacEncoderHandle encoder, out nint data, out int size,
-        out long ptsMicros);
 }

@@ -51,8 +51,12 @@ public sealed class JitterBuffer
 
     public long DuplicatesOrLate { get; private set; }
 
-    /// <summary>Stores a packet (header included). False when it is a duplicate, too old or too big.</summary>
-    public bool Insert(ReadOnlySpan<byte> packet, ushort sequenceNumber, long nowMs)
+    /// <summary>
+    /// Stores a packet, or only its payload with the header fields a frame assembler needs
+    /// (<paramref name="timestamp"/>, <paramref name="marker"/>), so it is not parsed again on the
+    /// way out. False when it is a duplicate, too old or too big.
+    /// </summary>
+    public bool Insert(ReadOnlySpan<byte> packet, ushort sequenceNumber, long nowMs, uint timestamp = 0, bool marker = false)
     {
         if (packet.Length > SlotSize)
         {
@@ -93,6 +97,8 @@ public sealed class JitterBuffer
         packet.CopyTo(slot.Data);
         slot.Length = packet.Length;
         slot.SequenceNumber = sequenceNumber;
+        slot.Timestamp = timestamp;
+        slot.Marker = marker;
         slot.Present = true;
         slot.ArrivedMs = nowMs;
         PacketsReceived++;
@@ -111,7 +117,7 @@ public sealed class JitterBuffer
             if (slot.Present && slot.SequenceNumber == _next)
             {
                 slot.Present = false;
-                packet = new JitterPacket(slot.Data.AsSpan(0, slot.Length), _next, _gapPending);
+                packet = new JitterPacket(slot.Data.AsSpan(0, slot.Length), _next, _gapPending, slot.Timestamp, slot.Marker);
                 _gapPending = false;
                 _next++;
                 return true;
@@ -193,6 +199,8 @@ public sealed class JitterBuffer
         public readonly byte[] Data = new byte[SlotSize];
         public int Length;
         public ushort SequenceNumber;
+        public uint Timestamp;
+        public bool Marker;
         public bool Present;
         public long ArrivedMs;
         public long MissingSinceMs;
@@ -214,12 +222,20 @@ public sealed class JitterBuffer
 /// <summary>A packet handed out in order; <see cref="Data"/> is valid until the next insert.</summary>
 public readonly ref struct JitterPacket
 {
-    public JitterPacket(ReadOnlySpan<byte> data, ushort sequenceNumber, bool afterGap)
+    public JitterPacket(ReadOnlySpan<byte> data, ushort sequenceNumber, bool afterGap, uint timestamp = 0, bool marker = false)
     {
         Data = data;
         SequenceNumber = sequenceNumber;
         AfterGap = afterGap;
+        Timestamp = timestamp;
+        Marker = marker;
     }
+
+    /// <summary>The RTP timestamp given to <see cref="JitterBuffer.Insert"/>.</summary>
+    public uint Timestamp { get; }
+
+    /// <summary>The RTP marker bit given to <see cref="JitterBuffer.Insert"/>.</summary>
+    public bool Marker { get; }
 
     public ReadOnlySpan<byte> Data { get; }
 

@@ -104,7 +104,7 @@ public static class RoomEndpoints
         }).Accepts<CreateRoomRequest>("application/json").Produces<RoomView>(StatusCodes.Status201Created).RequireAdmin();
 
         rooms.MapDelete("/{room}", async (string room, RoomDirectory directory, RoomCodecs codecs, RoomIncarnations incarnations, IClusterDirectory cluster,
-            ILogger<Room> logger, CancellationToken ct) =>
+            TimeProvider time, ILogger<Room> logger, CancellationToken ct) =>
         {
             if (!directory.Close(room))
             {
@@ -112,6 +112,7 @@ public static class RoomEndpoints
             }
             // Its tokens die with it: a later room of the same name is another room.
             incarnations.Deleted(room);
+            await cluster.RecordDeletionAsync(room, time.GetUtcNow(), ct);
             codecs.Forget(room);
             // Free the name before answering, so a create that follows the 204 finds it free on any node.
             await cluster.ReleaseAsync(room, ct);

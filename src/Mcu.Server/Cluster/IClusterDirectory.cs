@@ -31,6 +31,15 @@ public interface IClusterDirectory
     /// <summary>This node's room <paramref name="room"/> ended: its name is free for any node.</summary>
     Task ReleaseAsync(string room, CancellationToken ct);
 
+    /// <summary>
+    /// The API deleted <paramref name="room"/> at <paramref name="at"/>: every node then refuses the tokens issued
+    /// before it that were not bound to one incarnation (those die with their room anyway).
+    /// </summary>
+    Task RecordDeletionAsync(string room, DateTimeOffset at, CancellationToken ct);
+
+    /// <summary>When <paramref name="room"/> was last deleted through the API on any node (within the longest token lifetime); null if not.</summary>
+    Task<DateTimeOffset?> DeletedAtAsync(string room, CancellationToken ct);
+
     /// <summary>The rooms the directory knows that this node does not host (live elsewhere, or ended), for the cluster-wide list.</summary>
     Task<IReadOnlyList<DirectoryRoom>> OtherRoomsAsync(CancellationToken ct);
 

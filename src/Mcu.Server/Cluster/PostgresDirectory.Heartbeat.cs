@@ -32,6 +32,9 @@ public sealed partial class PostgresDirectory
             layout text,
             recording boolean NOT NULL DEFAULT false);
         CREATE INDEX IF NOT EXISTS rooms_node ON mcu.rooms (node);
+        CREATE TABLE IF NOT EXISTS mcu.deleted_rooms (
+            name text PRIMARY KEY,
+            deleted_at timestamptz NOT NULL);
         """;
 
     /// <summary>Ended rooms stay listed this long (they say where a room went), then leave the directory.</summary>

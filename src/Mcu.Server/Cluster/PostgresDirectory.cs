@@ -131,6 +131,23 @@ public sealed partial class PostgresDirectory : IClusterDirectory, IDisposable
         await command.ExecuteNonQueryAsync(ct);
     }
 
+    public async Task RecordDeletionAsync(string room, DateTimeOffset at, CancellationToken ct)
+    {
+        // The deleting node's clock, like the tokens' iat it is compared with; older entries can void no live token.
+        await using var command = Command("""
+            INSERT INTO mcu.deleted_rooms (name, deleted_at) VALUES (@room, @at)
+            ON CONFLICT (name) DO UPDATE SET deleted_at = GREATEST(mcu.deleted_rooms.deleted_at, excluded.deleted_at);
+            DELETE FROM mcu.deleted_rooms WHERE deleted_at < @at - make_interval(secs => @kept);
+            """, ("room", room), ("at", at), ("kept", (double)Api.TokenEndpoints.MaxTtlSeconds));
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task<DateTimeOffset?> DeletedAtAsync(string room, CancellationToken ct)
+    {
+        await using var command = Command("SELECT deleted_at FROM mcu.deleted_rooms WHERE name = @room", ("room", room));
+        return await command.ExecuteScalarAsync(ct) is DateTime at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
+    }
+
     public async Task<IReadOnlyList<DirectoryRoom>> OtherRoomsAsync(CancellationToken ct)
     {
         await using var command = Command("""

@@ -25,6 +25,11 @@ public sealed class SingleNodeDirectory(string node, RoomDirectory rooms, NodeLo
 
     public Task ReleaseAsync(string room, CancellationToken ct) => Task.CompletedTask;
 
+    // One node: RoomIncarnations remembers deletions in memory, and nobody else needs to know.
+    public Task RecordDeletionAsync(string room, DateTimeOffset at, CancellationToken ct) => Task.CompletedTask;
+
+    public Task<DateTimeOffset?> DeletedAtAsync(string room, CancellationToken ct) => Task.FromResult<DateTimeOffset?>(null);
+
     public Task<IReadOnlyList<DirectoryRoom>> OtherRoomsAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<DirectoryRoom>>([]);
 
     public Task<IReadOnlyList<NodeView>> NodesAsync(CancellationToken ct)

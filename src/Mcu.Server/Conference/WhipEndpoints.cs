@@ -85,6 +85,12 @@ public static class WhipEndpoints
         bool claimed = false;
         if (cluster.IsShared && !rooms.TryGet(roomName, out _))
         {
+            // A token from before the room existed may make it, unless the room was deleted (on any node) since.
+            if (caller.Token is { Incarnation: null } early && await cluster.DeletedAtAsync(roomName, ct) is { } deletedAt && deletedAt >= early.IssuedAt)
+            {
+                owners.Release(caller.Id);
+                return BearerAuth.Unauthorized(context, caller with { Problem = $"Room '{roomName}' was deleted after the token was issued." });
+            }
             // A join may make the room: take its name in the directory first. Lost to another node meanwhile: join there.
             var holder = await cluster.ClaimAsync(roomName, ct);
             if (holder.IsElsewhere)

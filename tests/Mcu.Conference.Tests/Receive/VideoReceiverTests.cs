@@ -12,12 +12,18 @@ public class VideoReceiverTests
 {
     private const int PayloadType = 96;
 
+    /// <summary>Decode threads as a room has them, shared by the tests (a receiver schedules itself once at a time).</summary>
+    private static readonly VideoDecodePool Pool = new("tests");
+
     /// <summary>Counts calls; throws on the calls listed, else returns a small picture.</summary>
     private sealed class FakeDecoder(params int[] throwOnCalls) : IVideoFrameDecoder
     {
         private int _calls;
 
         public int Calls => Volatile.Read(ref _calls);
+
+        /// <summary>When set, each decode waits for it: a decoder stuck on a frame.</summary>
+        public ManualResetEventSlim? Gate { get; init; }
 
         public VideoFrame? Decode(ReadOnlySpan<byte> encodedFrame, long timestampMicros, out string? error)
         {
@@ -27,6 +33,7 @@ public class VideoReceiverTests
             {
                 throw new InvalidOperationException($"decoder bug on call {call}");
             }
+            Gate?.Wait();
             return VideoFrame.Create(160, 96);
         }
 
@@ -69,7 +76,7 @@ public class VideoReceiverTests
                 payload.AsSpan(0, length).CopyTo(packet.AsSpan(header));
                 var span = packet.AsSpan(0, header + length);
                 Assert.True(RtpPacket.TryParse(span, out var rtp));
-                receiver.OnRtp(span, rtp, nowMs);
+                receiver.OnRtp(rtp, nowMs);
             }
             _timestamp += 3000;
         }
@@ -89,7 +96,7 @@ public class VideoReceiverTests
     public async Task A_vp8_keyframe_declaring_16000x16000_is_refused_before_the_decoder_sees_it()
     {
         var decoder = new FakeDecoder();
-        using var receiver = new VideoReceiver(VideoCodec.Vp8, PayloadType, (1920, 1080), decoder);
+        using var receiver = new VideoReceiver(VideoCodec.Vp8, PayloadType, (1920, 1080), decoder, Pool);
         var refused = new List<(int, int)>();
         receiver.PictureTooLarge += (w, h) => { lock (refused) refused.Add((w, h)); };
         var sender = new Sender(receiver);
@@ -107,7 +114,7 @@ public class VideoReceiverTests
         Assert.Equal(1, decoder.Calls);
         // The held picture is dropped, so the room shows the placeholder, and a keyframe is asked for.
         Assert.Null(receiver.TakeLatest());
-        receiver.Service(1000, new ushort[64], out bool keyframe);
+        receiver.Service(1000, 50, new ushort[64], out bool keyframe);
         Assert.True(keyframe);
         lock (refused)
         {
@@ -133,7 +140,7 @@ public class VideoReceiverTests
     public async Task A_decoder_that_throws_drops_the_frame_and_the_loop_decodes_the_next_keyframe()
     {
         var decoder = new FakeDecoder(throwOnCalls: 2);
-        var receiver = new VideoReceiver(VideoCodec.Vp8, PayloadType, (1920, 1080), decoder);
+        var receiver = new VideoReceiver(VideoCodec.Vp8, PayloadType, (1920, 1080), decoder, Pool);
         var failures = 0;
         receiver.DecodeFailed += _ => Interlocked.Increment(ref failures);
         var sender = new Sender(receiver);
@@ -151,6 +158,72 @@ public class VideoReceiverTests
         receiver.Dispose();             // the loop ended normally: nothing to rethrow
     }
 
+    [Fact]
+    public async Task While_the_decoder_is_stuck_the_receive_loop_drops_and_counts_frames_instead_of_waiting()
+    {
+        using var gate = new ManualResetEventSlim(false);
+        var decoder = new FakeDecoder { Gate = gate };
+        var receiver = new VideoReceiver(VideoCodec.Vp8, PayloadType, (1920, 1080), decoder, Pool);
+        try
+        {
+            var sender = new Sender(receiver);
+            sender.Send(Frames[0], 0);
+            await Until(() => decoder.Calls == 1, "the decoder stuck on the keyframe");
+
+            // A second of frames while it is stuck: the receive loop must go on at once.
+            var loop = Task.Run(() =>
+            {
+                for (int i = 1; i <= 30; i++)
+                {
+                    sender.Send(Frames[1 + i % 3], 33 * i);
+                }
+            });
+            Assert.True(await Task.WhenAny(loop, Task.Delay(TimeSpan.FromSeconds(5))) == loop, "the receive loop waited for the decoder");
+            // Three wait in the queue; the fourth is dropped and counted, and the deltas after it,
+            // which would reference it, are skipped until a keyframe, which is asked for.
+            Assert.Equal(1, receiver.FramesDropped);
+            receiver.Service(1000, 50, new ushort[64], out bool keyframe);
+            Assert.True(keyframe);
+
+            gate.Set();
+            await Until(() => receiver.FramesDecoded == 4, "the keyframe and the three queued decoded");
+            sender.Send(Frames[0], 1100);
+            await Until(() => receiver.FramesDecoded == 5, "the next keyframe decoded");
+        }
+        finally
+        {
+            gate.Set();
+            receiver.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task A_sender_stuck_in_its_decoder_leaves_the_rooms_other_senders_a_decode_thread()
+    {
+        using var pool = new VideoDecodePool("room");
+        using var gate = new ManualResetEventSlim(false);
+        var stuckDecoder = new FakeDecoder { Gate = gate };
+        var stuck = new VideoReceiver(VideoCodec.Vp8, PayloadType, (1920, 1080), stuckDecoder, pool);
+        using var other = new VideoReceiver(VideoCodec.Vp8, PayloadType, (1920, 1080), new FakeDecoder(), pool);
+        try
+        {
+            new Sender(stuck).Send(Frames[0], 0);
+            await Until(() => stuckDecoder.Calls == 1, "the first sender stuck in its decoder");
+
+            var sender = new Sender(other);
+            for (int i = 0; i < 4; i++)
+            {
+                sender.Send(Frames[i], 33 * i);
+                await Until(() => other.FramesDecoded == i + 1, $"the other sender's frame {i} decoded");
+            }
+        }
+        finally
+        {
+            gate.Set();
+            stuck.Dispose();
+        }
+    }
+
     /// <summary>An SPS (constrained baseline) declaring 16000x16000: 1000x1000 macroblocks.</summary>
     private static readonly byte[] HugeSps = [0x67, 0x42, 0xC0, 0x1F, 0xDA, 0x00, 0x3E, 0x80, 0x07, 0xD1, 0x90];
 
@@ -166,7 +239,7 @@ public class VideoReceiverTests
             picture.Release();
         }
         var decoder = new FakeDecoder();
-        using var receiver = new VideoReceiver(VideoCodec.H264, PayloadType, (1920, 1080), decoder);
+        using var receiver = new VideoReceiver(VideoCodec.H264, PayloadType, (1920, 1080), decoder, Pool);
         var sender = new Sender(receiver, new H264Packetizer(1100));
 
         // The encoder's own SPS says 160x96: decoded.

@@ -16,6 +16,8 @@ public class RtpSenderBudgetTests
 
     private const int PayloadBytes = 1000;
 
+    private static readonly byte[] Packet = new byte[1500];
+
     /// <summary>Sends at 30 packets a second for <paramref name="seconds"/>; returns the first sequence number.</summary>
     private static ushort SendFor(RtpSender sender, ManualTime time, int seconds)
     {
@@ -23,7 +25,7 @@ public class RtpSenderBudgetTests
         var payload = new byte[PayloadBytes];
         for (int i = 0; i < seconds * 30; i++)
         {
-            Assert.True(sender.TryWritePacket(payload, time.Ms * 1000, marker: true, out _));
+            Assert.True(sender.TryWritePacket(payload, time.Ms * 1000, marker: true, Packet, out _));
             time.Ms += 33;
         }
         return first;
@@ -59,7 +61,7 @@ public class RtpSenderBudgetTests
         {
             for (int i = 0; i < 3; i++)
             {
-                sender.TryWritePacket(payload, time.Ms * 1000, true, out _);
+                sender.TryWritePacket(payload, time.Ms * 1000, true, Packet, out _);
                 time.Ms += 33;
             }
             time.Ms += 1;

@@ -179,4 +179,37 @@ public sealed class ClusterRoutingTests(ClusterFixture cluster, ITestOutputHelpe
         using var deleted = await b.DeleteAsync("/api/rooms/joined");
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
     }
+
+    [Fact]
+    public async Task A_token_from_before_a_room_deleted_on_one_node_cannot_make_it_again_through_another()
+    {
+        using var a = cluster.A.CreateClient();
+        using var b = cluster.B.CreateClient();
+        string early = await TokenAsync(a, "voided"); // issued before the room existed: bound to no incarnation
+        using (var created = await a.PostAsync("/api/rooms", Body("""{"name":"voided","node":"a","maxTier":"low"}""")))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+        using (var deleted = await a.DeleteAsync("/api/rooms/voided"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+        // b never saw the room, yet refuses the token: the deletion is in the directory, not in a's memory.
+        using var plain = new HttpClient();
+        var refused = await Assert.ThrowsAsync<Mcu.Rtc.Client.WhipException>(() => ParticipantBot.JoinAsync(plain, cluster.B.Whip("voided", "ghost"),
+            new BotOptions { Name = "ghost", BearerToken = early, DecodeVideo = false }));
+        Assert.Equal(401, refused.Status);
+        Assert.Contains("deleted after the token was issued", refused.Body);
+        Assert.Null(await ListedAsync(a, "voided"));
+        Assert.Null(await ListedAsync(b, "voided"));
+
+        // A token issued after the deletion makes the room by joining, as before.
+        string fresh = await TokenAsync(a, "voided");
+        await using (var joined = await ParticipantBot.JoinAsync(plain, cluster.B.Whip("voided", "fresh"),
+                         new BotOptions { Name = "fresh", BearerToken = fresh, Width = 320, Height = 180, FramesPerSecond = 15, DecodeVideo = false }))
+        {
+            Assert.Equal("b", (await ListedAsync(a, "voided"))!.Value.GetProperty("node").GetString());
+        }
+        using var cleanup = await b.DeleteAsync("/api/rooms/voided");
+    }
 }

@@ -55,16 +55,6 @@ internal static class MediaTargets
         }
     }
 
-    /// <summary>RFC 7587: the payload is one Opus packet; what we accept must have a sane duration.</summary>
-    public static void Opus(byte[] data)
-    {
-        if (OpusPacket.TryParse(data, out var opus)
-            && (opus.FrameCount < 1 || opus.DurationSamples < 120 || opus.DurationSamples > 5760))
-        {
-            throw new FuzzInvariantException($"accepted an Opus packet of {opus.FrameCount} frames, {opus.DurationSamples} samples");
-        }
-    }
-
     /// <summary>
     /// Packets through the jitter buffer (reordering, loss, NACK timing) and out into a frame
     /// assembler, as a receive stream does. Record: 2 bytes sequence number, 1 byte of elapsed

@@ -1,0 +1,92 @@
+using Mcu.Conference.Layouts;
+using Mcu.Conference.Receive;
+using Mcu.Conference.Recording;
+using Mcu.Conference.Send;
+using Mcu.Media.Codecs;
+
+namespace Mcu.Conference.Mixing;
+
+/// <summary>Where one participant's mix goes: an Opus packet of 20 ms, stamped on the room's media clock.</summary>
+internal delegate void MixedAudioSink(ReadOnlySpan<byte> opus, long mediaMicros);
+
+/// <summary>
+/// One participant as the mixers see them: what they send (receivers), what they get (senders),
+/// and the few flags a tick reads. Made once when they join; the room refreshes the flags before
+/// each tick. The mixers keep their own per-participant state here (mixer slot, own encoder).
+/// </summary>
+internal sealed class MixMember : IDisposable
+{
+    public MixMember(string id, bool isScreen, AudioReceiver? audioIn, VideoReceiver? videoIn, MixedAudioSink? audioOut, SendQueue? videoOut, VideoCodec outputCodec)
+    {
+        Id = id;
+        IsScreen = isScreen;
+        AudioIn = audioIn;
+        VideoIn = videoIn;
+        AudioOut = audioOut;
+        VideoOut = videoOut;
+        OutputCodec = outputCodec;
+    }
+
+    public string Id { get; }
+
+    public bool IsScreen { get; }
+
+    public AudioReceiver? AudioIn { get; }
+
+    public VideoReceiver? VideoIn { get; }
+
+    /// <summary>Their mix-minus or the shared full mix goes here; null when they receive no audio.</summary>
+    public MixedAudioSink? AudioOut { get; }
+
+    /// <summary>Their composited video goes here, for the pacer; null when they receive no video.</summary>
+    public SendQueue? VideoOut { get; }
+
+    public VideoCodec OutputCodec { get; }
+
+    // Refreshed by the room before each tick.
+    public string DisplayName { get; set; } = "";
+
+    public bool IsConnected { get; set; }
+
+    public bool AudioMuted { get; set; }
+
+    public bool VideoMuted { get; set; }
+
+    public OutputTier Tier { get; set; } = OutputTier.Medium;
+
+    // The audio mixer's own.
+    /// <summary>Input slot in the room's audio mixer, -1 for none.</summary>
+    public int MixerSlot { get; set; } = -1;
+
+    /// <summary>Encodes this member's mix-minus while they are audible (silent ones share the full mix).</summary>
+    public OpusEncoder? OwnMixEncoder { get; set; }
+
+    public void Dispose() => OwnMixEncoder?.Dispose();
+}
+
+/// <summary>
+/// A room as one tick sees it: who is connected, who is on the canvas, the recorders, the
+/// layout and the speaker. The room fills it before each tick and the mixers only read it;
+/// each clock has its own, reused from tick to tick, so a steady tick allocates nothing here.
+/// </summary>
+internal sealed class RoomSnapshot
+{
+    /// <summary>Connected members (they are mixed and get the mix), in join order.</summary>
+    public List<MixMember> Connected { get; } = [];
+
+    /// <summary>Members whose picture is on the canvas (not view-only ones), in join order.</summary>
+    public List<MixMember> Visible { get; } = [];
+
+    public IRoomRecorder[] Recorders { get; set; } = [];
+
+    /// <summary>The pinned speaker, or else the active one.</summary>
+    public string? SpeakerId { get; set; }
+
+    public LayoutTemplateStore? Layouts { get; set; }
+
+    /// <summary>A template name or "auto".</summary>
+    public string Layout { get; set; } = LayoutTemplate.Auto;
+
+    /// <summary>The layout for a canvas showing <paramref name="people"/> participants.</summary>
+    public LayoutTemplate? ResolveTemplate(int people, bool sharing) => Layouts?.Resolve(Layout, people, sharing);
+}
