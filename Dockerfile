@@ -1,11 +1,11 @@
 # Mcu in a container. .NET 10's official images are Ubuntu 24.04 (FFmpeg 6.1, OpenSSL 3.0); both
 # stages install their packages with scripts/install-deps.sh, the script that the Debian 12 tests and
 # the Debian 13 check (scripts/check-debian13.sh) run too: the build stage gets the FFmpeg and OpenSSL
-# headers for the two native shims, the runtime stage their libraries (libssl3t64 comes with .NET's image). Media uses one UDP port; set Mcu__PublicIp to the
-# address clients reach the container at. A clean stop takes Mcu:ShutdownSeconds (8 s), inside
+# headers for the two native shims, the runtime stage their libraries (libssl3t64 comes with .NET's image). Media uses one port number,
+# UDP and TCP (ICE-TCP, for clients whose UDP is blocked); set Mcu__PublicIp to the address clients reach the container at. A clean stop takes Mcu:ShutdownSeconds (8 s), inside
 # docker stop's default 10 s; raise --stop-timeout with it.
 #   docker build -t mcu .
-#   docker run -p 8080:8080 -p 50000:50000/udp -v mcu-data:/data \
+#   docker run -p 8080:8080 -p 50000:50000/udp -p 50000:50000/tcp -v mcu-data:/data \
 #     -e Mcu__PublicIp=203.0.113.7 -e Mcu__AdminKey=change-me mcu
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
@@ -31,7 +31,7 @@ ENV ASPNETCORE_URLS=http://0.0.0.0:8080 \
     Mcu__LayoutsPath=/app/layouts \
     Mcu__NodeName=mcu-1
 VOLUME /data
-EXPOSE 8080 50000/udp
+EXPOSE 8080 50000/udp 50000/tcp
 USER $APP_UID
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD curl -fsS http://127.0.0.1:8080/healthz || exit 1

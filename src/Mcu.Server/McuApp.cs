@@ -35,7 +35,8 @@ public static class McuApp
             .Validate(o => o.Cors.Origins.All(origin => origin?.Trim() != "*"),
                 "Mcu:Cors:Origins: '*' would let every web site call the whole API; list the origins (WHIP/WHEP answer every origin anyway)")
             .Validate(o => o.Limits is { MaxRooms: > 0, MaxViewersPerRoom: > 0, MaxSessionsPerToken: > 0, MaxEventSocketsPerRoom: > 0,
-                MaxEventSocketsPerToken: > 0, MaxEventSockets: > 0, MaxRecordings: > 0 }, "Mcu:Limits: every limit is at least 1")
+                MaxEventSocketsPerToken: > 0, MaxEventSockets: > 0, MaxRecordings: > 0, MaxTcpConnections: > 0, MaxTcpConnectionsPerAddress: > 0 },
+                "Mcu:Limits: every limit is at least 1")
             .ValidateOnStart();
         builder.Services.AddSingleton<RtcHost>();
         builder.Services.AddSingleton<EchoSessions>();
@@ -82,7 +83,8 @@ public static class McuApp
             var host = app.Services.GetRequiredService<RtcHost>();
             foreach (var url in app.Urls)
             {
-                Console.WriteLine($"Mcu is running: open {url}/ (media on UDP {host.Transport.LocalEndPoint})");
+                string tcp = host.Transport.TcpLocalEndPoint is { } t ? $" and TCP {t}" : "";
+                Console.WriteLine($"Mcu is running: open {url}/ (media on UDP {host.Transport.LocalEndPoint}{tcp})");
             }
         });
         return app;

@@ -8,11 +8,17 @@ public sealed class McuOptions
 {
     public const string Section = "Mcu";
 
-    /// <summary>Address the media UDP socket binds to.</summary>
+    /// <summary>Address the media sockets bind to: the UDP socket and the ICE-TCP listener.</summary>
     public string UdpBind { get; set; } = "127.0.0.1";
 
     /// <summary>The one UDP port all participants' media uses; 0 picks a free one.</summary>
     public int UdpPort { get; set; } = 50000;
+
+    /// <summary>
+    /// The ICE-TCP port (RFC 6544) for clients whose UDP is blocked: a passive TCP candidate beside the
+    /// UDP one. Unset: the UDP port's number (any free port when <see cref="UdpPort"/> is 0); 0: no TCP.
+    /// </summary>
+    public int? TcpPort { get; set; }
 
     /// <summary>Address put in ICE candidates when clients reach us through NAT/Docker; default: the bound address.</summary>
     public string? PublicIp { get; set; }

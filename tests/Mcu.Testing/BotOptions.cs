@@ -1,3 +1,4 @@
+using Mcu.Rtc.Ice;
 using Mcu.Rtc.Sdp;
 
 namespace Mcu.Testing;
@@ -44,4 +45,7 @@ public sealed record BotOptions
 
     /// <summary>Fraction of outgoing packets to drop (simulated uplink loss), 0..1.</summary>
     public double UplinkLoss { get; init; }
+
+    /// <summary>TCP: join over the server's passive ICE-TCP candidate, as a client whose UDP is blocked.</summary>
+    public TransportProtocol Protocol { get; init; } = TransportProtocol.Udp;
 }

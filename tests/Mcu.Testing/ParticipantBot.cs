@@ -82,7 +82,7 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
     {
         var bot = new ParticipantBot(options);
         bot._client = await WhipClient.ConnectAsync(http, whipEndpoint, bot,
-            new WhipClientOptions { VideoCodec = options.VideoCodec, Direction = options.Direction, BearerToken = options.BearerToken }, ct);
+            new WhipClientOptions { VideoCodec = options.VideoCodec, Direction = options.Direction, BearerToken = options.BearerToken, Protocol = options.Protocol }, ct);
         var answer = bot._client.Answer;
         bot._videoPayloadType = answer.Video?.PayloadType ?? -1;
         bot._audioPayloadType = answer.Audio?.PayloadType ?? -1;

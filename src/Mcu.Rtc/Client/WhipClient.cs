@@ -13,15 +13,16 @@ namespace Mcu.Rtc.Client;
 /// The client role over WHIP/WHEP (RFC 9725): our own stack joining a server the way a
 /// browser does — an offer over HTTP, then ICE (controlling), DTLS (client) and SRTP on a
 /// UDP socket of its own bound to 127.0.0.1 (or what <see cref="WhipClientOptions.Bind"/>
-/// says). Tests and load bots use it; media goes through <see cref="Connection"/>.
+/// says), or on a TCP connection to the server's passive candidate (<see cref="WhipClientOptions.Protocol"/>).
+/// Tests and load bots use it; media goes through <see cref="Connection"/>.
 /// </summary>
 public sealed class WhipClient : IAsyncDisposable
 {
     private readonly HttpClient _http;
     private string? _bearerToken;
-    private readonly UdpTransport _transport;
+    private readonly MediaTransport _transport;
 
-    private WhipClient(HttpClient http, UdpTransport transport, RtcConnection connection, SdpAnswer answer, Uri resource, OfferOptions offer)
+    private WhipClient(HttpClient http, MediaTransport transport, RtcConnection connection, SdpAnswer answer, Uri resource, OfferOptions offer)
     {
         _http = http;
         _transport = transport;
@@ -50,9 +51,9 @@ public sealed class WhipClient : IAsyncDisposable
     public TransportCounters Counters => _transport.Counters;
 
     /// <summary>The client's socket, for tests that send raw (bad) datagrams from its address.</summary>
-    internal UdpTransport Transport => _transport;
+    internal MediaTransport Transport => _transport;
 
-    /// <summary>POSTs an offer to <paramref name="endpoint"/> and starts connecting to the answer's first UDP candidate.</summary>
+    /// <summary>POSTs an offer to <paramref name="endpoint"/> and starts connecting to the answer's first candidate of the chosen protocol.</summary>
     public static async Task<WhipClient> ConnectAsync(HttpClient http, Uri endpoint, IRtcConnectionHandler handler,
         WhipClientOptions? options = null, CancellationToken ct = default)
     {
@@ -91,10 +92,13 @@ public sealed class WhipClient : IAsyncDisposable
         var location = response.Headers.Location ?? throw new WhipException(201, "the answer has no Location");
         string? etag = response.Headers.ETag?.Tag;
         var answer = SdpOfferReader.ReadAnswer(SessionDescription.Parse(body), offer);
-        var candidate = answer.RemoteCandidates.Where(c => c.IsUdp).Select(c => c.EndPoint).FirstOrDefault(e => e is not null)
-            ?? throw new WhipException(201, "the answer has no UDP candidate with an IP address");
+        bool tcp = options.Protocol == TransportProtocol.Tcp;
+        // RFC 6544: a passive TCP candidate is one we can connect to.
+        var candidate = answer.RemoteCandidates.Where(c => tcp ? c.IsTcp && c.TcpType == "passive" : c.IsUdp)
+                .Select(c => c.EndPoint).FirstOrDefault(e => e is not null)
+            ?? throw new WhipException(201, $"the answer has no {(tcp ? "passive TCP" : "UDP")} candidate with an IP address");
 
-        var transport = new UdpTransport(options.Bind ?? new IPEndPoint(IPAddress.Loopback, 0));
+        var transport = new MediaTransport(options.Bind ?? new IPEndPoint(IPAddress.Loopback, 0));
         try
         {
             var peer = new PeerConnection(new PeerConnectionOptions
@@ -106,6 +110,7 @@ public sealed class WhipClient : IAsyncDisposable
                 RemoteFingerprint = answer.RemoteFingerprint.Value,
                 DtlsRole = answer.LocalSetup == SdpSetup.Passive ? DtlsRole.Server : DtlsRole.Client,
                 RemoteCandidate = candidate,
+                RemoteCandidateProtocol = options.Protocol,
             });
             var connection = transport.Add(peer, handler);
             // Relative to where the answer came from, which a redirect may have changed.
@@ -163,6 +168,9 @@ public sealed class WhipClientOptions
 
     /// <summary>Local UDP address; default 127.0.0.1 with any port.</summary>
     public IPEndPoint? Bind { get; init; }
+
+    /// <summary>TCP: connect to the server's passive TCP candidate (ICE-TCP) instead of using UDP, as a client whose UDP is blocked.</summary>
+    public TransportProtocol Protocol { get; init; } = TransportProtocol.Udp;
 }
 
 public sealed class WhipException(int status, string body) : Exception($"WHIP answered {status}: {body}")

@@ -36,7 +36,7 @@ public sealed class IceLiteAgent : IDisposable
 
     private readonly byte[] _expectedUsername;
     private readonly StunIntegrityKey _localKey;
-    private IPEndPoint? _selectedRemote;
+    private TransportAddress? _selected;
     private bool _nominated;
     private long _lastSelectedCheckMs;
 
@@ -52,7 +52,10 @@ public sealed class IceLiteAgent : IDisposable
     public IceCredentials Remote { get; }
 
     /// <summary>The address nominated with USE-CANDIDATE, or the first validated one until then.</summary>
-    public IPEndPoint? SelectedRemote => _selectedRemote;
+    public IPEndPoint? SelectedRemote => _selected?.EndPoint;
+
+    /// <summary><see cref="SelectedRemote"/> with its protocol: the path media takes. Replaced, never changed, when it moves.</summary>
+    public TransportAddress? SelectedAddress => _selected;
 
     /// <summary>True once the controlling peer has nominated a pair.</summary>
     public bool IsConnected => _nominated;
@@ -67,13 +70,22 @@ public sealed class IceLiteAgent : IDisposable
     public long ConsentExpiresAtMs => _nominated ? _lastSelectedCheckMs + ConsentTimeoutMs : long.MaxValue;
 
     /// <summary>
-    /// Handles one STUN datagram from <paramref name="remote"/>. Writes the response, if any, into
+    /// Handles one STUN datagram from <paramref name="remote"/> over UDP. Writes the response, if any, into
     /// <paramref name="response"/> (at least <see cref="MaxResponseLength"/> bytes) and sets
     /// <paramref name="responseLength"/> (0 when nothing is to be sent). Allocates only when the
     /// selected address changes.
     /// </summary>
     public IceInputResult HandleStun(
-        ReadOnlySpan<byte> datagram, IPEndPoint remote, long nowMs, Span<byte> response, out int responseLength)
+        ReadOnlySpan<byte> datagram, IPEndPoint remote, long nowMs, Span<byte> response, out int responseLength) =>
+        HandleStun(datagram, remote, TransportProtocol.Udp, nowMs, response, out responseLength);
+
+    /// <summary>As the UDP overload, for a check that came over <paramref name="remote"/>'s protocol (a framed TCP connection).</summary>
+    public IceInputResult HandleStun(
+        ReadOnlySpan<byte> datagram, TransportAddress remote, long nowMs, Span<byte> response, out int responseLength) =>
+        HandleStun(datagram, remote.EndPoint, remote.Protocol, nowMs, response, out responseLength);
+
+    private IceInputResult HandleStun(ReadOnlySpan<byte> datagram, IPEndPoint remote, TransportProtocol protocol,
+        long nowMs, Span<byte> response, out int responseLength)
     {
         responseLength = 0;
         if (!StunMessage.TryParse(datagram, out StunMessage request)
@@ -113,7 +125,7 @@ public sealed class IceLiteAgent : IDisposable
         writer.WriteMessageIntegrity(_localKey);
         writer.WriteFingerprint();
         responseLength = writer.Length;
-        return Accept(request.HasUseCandidate, remote, nowMs);
+        return Accept(request.HasUseCandidate, remote, protocol, nowMs);
     }
 
     /// <summary>
@@ -139,18 +151,18 @@ public sealed class IceLiteAgent : IDisposable
 
     public void Dispose() => _localKey.Dispose();
 
-    private IceInputResult Accept(bool useCandidate, IPEndPoint remote, long nowMs)
+    private IceInputResult Accept(bool useCandidate, IPEndPoint remote, TransportProtocol protocol, long nowMs)
     {
-        if (useCandidate && (!_nominated || !remote.Equals(_selectedRemote)))
+        if (useCandidate && (!_nominated || !_selected!.Is(protocol, remote)))
         {
-            _selectedRemote = Copy(remote);
+            _selected = Copy(protocol, remote);
             _nominated = true;
             _lastSelectedCheckMs = nowMs;
             return IceInputResult.Nominated;
         }
-        _selectedRemote ??= Copy(remote);
-        // Consent is per pair: checks arriving from other addresses do not refresh the selected one.
-        if (remote.Equals(_selectedRemote))
+        _selected ??= Copy(protocol, remote);
+        // Consent is per pair: checks arriving from other addresses (or protocols) do not refresh the selected one.
+        if (_selected.Is(protocol, remote))
         {
             _lastSelectedCheckMs = nowMs;
         }
@@ -158,7 +170,7 @@ public sealed class IceLiteAgent : IDisposable
     }
 
     // The caller may reuse its IPEndPoint for the next receive; keep our own.
-    private static IPEndPoint Copy(IPEndPoint endPoint) => new(endPoint.Address, endPoint.Port);
+    private static TransportAddress Copy(TransportProtocol protocol, IPEndPoint endPoint) => new(protocol, new IPEndPoint(endPoint.Address, endPoint.Port));
 
     private int WriteError(StunMessage request, int code, string reason, bool sign, Span<byte> response)
     {

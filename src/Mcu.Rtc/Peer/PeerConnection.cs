@@ -64,7 +64,8 @@ public sealed class PeerConnection : IDisposable
     private readonly IceLiteAgent? _iceLite;
     private readonly IceControllingAgent? _iceControlling;
     private readonly DtlsSession _dtls;
-    private readonly ConcurrentQueue<(byte[] Data, int Length, IPEndPoint To)> _control = new();
+    private readonly ConcurrentQueue<(byte[] Data, int Length, TransportAddress To)> _control = new();
+    private readonly TransportAddress? _serverCandidate;
     private readonly Lock _sendLock = new();
     private readonly Lock _iceLock = new();
     private readonly Lock _stateLock = new();
@@ -89,6 +90,7 @@ public sealed class PeerConnection : IDisposable
                 ?? throw new ArgumentException("The client role needs the server's candidate.", nameof(options));
             _iceControlling = new IceControllingAgent(options.LocalIce, options.RemoteIce, candidate,
                 RandomTieBreaker());
+            _serverCandidate = new TransportAddress(options.RemoteCandidateProtocol, candidate);
             _state = PeerState.Connecting;
         }
         _dtls = new DtlsSession(options.DtlsRole, options.Certificate, options.RemoteFingerprint);
@@ -104,10 +106,13 @@ public sealed class PeerConnection : IDisposable
     public string LocalUfrag => _options.LocalIce.Ufrag;
 
     /// <summary>Client role: the server's candidate, known before any datagram arrives.</summary>
-    public IPEndPoint? RemoteCandidate => _options.RemoteCandidate;
+    public TransportAddress? RemoteCandidate => _serverCandidate;
 
-    /// <summary>Where media goes: the address ICE nominated.</summary>
-    public IPEndPoint? RemoteEndPoint => _iceLite?.SelectedRemote ?? (_iceControlling is { IsConnected: true } ? _options.RemoteCandidate : null);
+    /// <summary>Where media goes: the transport address ICE nominated (UDP or TCP). A new object whenever it moves.</summary>
+    public TransportAddress? RemoteAddress => _iceLite?.SelectedAddress ?? (_iceControlling is { IsConnected: true } ? _serverCandidate : null);
+
+    /// <summary>The IP and port of <see cref="RemoteAddress"/>.</summary>
+    public IPEndPoint? RemoteEndPoint => RemoteAddress?.EndPoint;
 
     public SrtpProfile? SrtpProfile => _srtpOut is null ? null : _srtpProfile;
 
@@ -145,10 +150,10 @@ public sealed class PeerConnection : IDisposable
     }
 
     /// <summary>
-    /// Handles one datagram from <paramref name="remote"/>. For <see cref="PeerInput.Rtp"/> and
-    /// <see cref="PeerInput.Rtcp"/> the plaintext is <c>datagram[..plainLength]</c>.
+    /// Handles one datagram (or one RFC 4571 frame of a TCP connection) from <paramref name="remote"/>.
+    /// For <see cref="PeerInput.Rtp"/> and <see cref="PeerInput.Rtcp"/> the plaintext is <c>datagram[..plainLength]</c>.
     /// </summary>
-    public PeerInput HandleDatagram(Span<byte> datagram, IPEndPoint remote, long nowMs, out int plainLength)
+    public PeerInput HandleDatagram(Span<byte> datagram, TransportAddress remote, long nowMs, out int plainLength)
     {
         plainLength = 0;
         if (datagram.IsEmpty || _state is PeerState.Closed or PeerState.Failed)
@@ -228,7 +233,7 @@ public sealed class PeerConnection : IDisposable
             Span<byte> buffer = stackalloc byte[MaxControlDatagram];
             while (_iceControlling.TryPollTransmit(nowMs, buffer, out int length))
             {
-                Enqueue(buffer[..length], _options.RemoteCandidate!);
+                Enqueue(buffer[..length], _serverCandidate!);
             }
             if (_iceControlling.HasFailed)
             {
@@ -237,8 +242,8 @@ public sealed class PeerConnection : IDisposable
         }
     }
 
-    /// <summary>Next control datagram to send (ICE, DTLS), with its destination.</summary>
-    public bool TryPollTransmit(Span<byte> destination, out int length, out IPEndPoint? to)
+    /// <summary>Next control datagram to send (ICE, DTLS), with its destination and the protocol to send it on.</summary>
+    public bool TryPollTransmit(Span<byte> destination, out int length, out TransportAddress? to)
     {
         if (_control.TryDequeue(out var item))
         {
@@ -247,7 +252,7 @@ public sealed class PeerConnection : IDisposable
             to = item.To;
             return true;
         }
-        var remote = RemoteEndPoint;
+        var remote = RemoteAddress;
         if (remote is not null && _dtls.TryPollOutput(destination, out length))
         {
             to = remote;
@@ -312,7 +317,7 @@ public sealed class PeerConnection : IDisposable
 
     private bool IsIceConnected => _iceLite?.IsConnected ?? _iceControlling!.IsConnected;
 
-    private PeerInput HandleStun(ReadOnlySpan<byte> datagram, IPEndPoint remote, long nowMs)
+    private PeerInput HandleStun(ReadOnlySpan<byte> datagram, TransportAddress remote, long nowMs)
     {
         PeerInput input;
         bool iceConnected;
@@ -335,7 +340,7 @@ public sealed class PeerConnection : IDisposable
         return input;
     }
 
-    private PeerInput HandleStunLocked(ReadOnlySpan<byte> datagram, IPEndPoint remote, long nowMs)
+    private PeerInput HandleStunLocked(ReadOnlySpan<byte> datagram, TransportAddress remote, long nowMs)
     {
         if (_iceLite is not null)
         {
@@ -358,7 +363,11 @@ public sealed class PeerConnection : IDisposable
                 _ => PeerInput.Refused,
             };
         }
-        _iceControlling!.HandleStun(datagram, remote, nowMs);
+        if (remote.Protocol != _serverCandidate!.Protocol)
+        {
+            return PeerInput.Dropped;
+        }
+        _iceControlling!.HandleStun(datagram, remote.EndPoint, nowMs);
         return PeerInput.Control;
     }
 
@@ -408,7 +417,7 @@ public sealed class PeerConnection : IDisposable
         StateChanged?.Invoke(state);
     }
 
-    private void Enqueue(ReadOnlySpan<byte> data, IPEndPoint to) => _control.Enqueue((data.ToArray(), data.Length, to));
+    private void Enqueue(ReadOnlySpan<byte> data, TransportAddress to) => _control.Enqueue((data.ToArray(), data.Length, to));
 
     private static ulong RandomTieBreaker()
     {

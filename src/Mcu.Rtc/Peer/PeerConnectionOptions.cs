@@ -33,4 +33,7 @@ public sealed class PeerConnectionOptions
 
     /// <summary>Client role only: the server's candidate to send checks to.</summary>
     public IPEndPoint? RemoteCandidate { get; init; }
+
+    /// <summary>Client role only: <see cref="RemoteCandidate"/>'s protocol; TCP is an active connection to a passive candidate (RFC 6544).</summary>
+    public TransportProtocol RemoteCandidateProtocol { get; init; } = TransportProtocol.Udp;
 }

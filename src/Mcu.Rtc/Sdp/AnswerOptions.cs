@@ -15,6 +15,9 @@ public sealed class AnswerOptions
     /// <summary>Our host UDP endpoints, announced as host candidates in this order.</summary>
     public required IReadOnlyList<IPEndPoint> Candidates { get; init; }
 
+    /// <summary>Our TCP listener's endpoints, announced after the UDP ones as passive host candidates (RFC 6544) with lower priority.</summary>
+    public IReadOnlyList<IPEndPoint> TcpCandidates { get; init; } = [];
+
     public bool IceLite { get; init; } = true;
 
     /// <summary>Our DTLS role when the offer says actpass: Passive (DTLS server) or Active.</summary>

@@ -167,7 +167,7 @@ public static class SdpAnswerBuilder
 
         if (withCandidates)
         {
-            SdpMediaWriter.AddHostCandidates(m, options.Candidates);
+            SdpMediaWriter.AddHostCandidates(m, options.Candidates, options.TcpCandidates);
         }
 
         return m;

@@ -27,7 +27,33 @@ public sealed record SdpCandidate(
     /// <summary>Host priority for a UDP candidate of component 1 (RFC 8445 §5.1.2.1: type 126, local 65535).</summary>
     public const uint HostUdpPriority = 2130706431;
 
+    /// <summary>Host priority for a passive TCP candidate of component 1 (RFC 6544 §4.2), below every UDP host candidate.</summary>
+    public const uint HostTcpPassivePriority = (90u << 24) | ((4u << 13) + 8191u) << 8 | 255u;
+
     public bool IsUdp => string.Equals(Transport, "udp", StringComparison.OrdinalIgnoreCase);
+
+    public bool IsTcp => string.Equals(Transport, "tcp", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>RFC 6544 §4.5 <c>tcptype</c>: active, passive or so; null for UDP or when absent.</summary>
+    public string? TcpType
+    {
+        get
+        {
+            if (Extensions is null)
+            {
+                return null;
+            }
+            string[] p = Extensions.Split(' ');
+            for (int i = 0; i + 1 < p.Length; i += 2)
+            {
+                if (p[i] == "tcptype")
+                {
+                    return p[i + 1];
+                }
+            }
+            return null;
+        }
+    }
 
     /// <summary>The endpoint when <see cref="Address"/> is a literal IP, otherwise null (mDNS names).</summary>
     public IPEndPoint? EndPoint => IPAddress.TryParse(Address, out IPAddress? ip) ? new IPEndPoint(ip, Port) : null;
@@ -82,6 +108,10 @@ public sealed record SdpCandidate(
     /// <summary>A host UDP candidate for component 1, as an ICE-lite server announces its socket.</summary>
     public static SdpCandidate Host(string foundation, uint priority, IPEndPoint endPoint) =>
         new(foundation, 1, "udp", priority, endPoint.Address.ToString(), endPoint.Port, "host", null, null, null);
+
+    /// <summary>A passive host TCP candidate for component 1 (RFC 6544 §4.5), as an ICE-lite server announces its listener.</summary>
+    public static SdpCandidate HostTcpPassive(string foundation, uint priority, IPEndPoint endPoint) =>
+        new(foundation, 1, "tcp", priority, endPoint.Address.ToString(), endPoint.Port, "host", null, null, "tcptype passive");
 
     public override string ToString()
     {

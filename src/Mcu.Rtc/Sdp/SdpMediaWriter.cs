@@ -67,15 +67,25 @@ internal static class SdpMediaWriter
 
     /// <summary>
     /// Host UDP candidates with descending local preference; the first gets priority 2130706431
-    /// (type preference 126, local preference 65535, component 1: RFC 8445 §5.1.2.1).
+    /// (type preference 126, local preference 65535, component 1: RFC 8445 §5.1.2.1). Then passive
+    /// host TCP candidates (RFC 6544 §4.5), type preference 90 and local preference 2^13 × 4 (passive)
+    /// + 8191 down: every one below every UDP one, so a client uses TCP only when UDP fails.
+    /// Foundations differ between the two, as the protocols do (RFC 8445 §5.1.1.3).
     /// </summary>
-    public static void AddHostCandidates(MediaDescription m, IReadOnlyList<IPEndPoint> endPoints)
+    public static void AddHostCandidates(MediaDescription m, IReadOnlyList<IPEndPoint> endPoints, IReadOnlyList<IPEndPoint> tcpEndPoints)
     {
         for (int i = 0; i < endPoints.Count; i++)
         {
             uint priority = (126u << 24) | ((uint)(65535 - Math.Min(i, 65535)) << 8) | 255u;
             string foundation = (i + 1).ToString(CultureInfo.InvariantCulture);
             Add(m, "candidate", SdpCandidate.Host(foundation, priority, endPoints[i]).ToString());
+        }
+
+        for (int i = 0; i < tcpEndPoints.Count; i++)
+        {
+            uint priority = SdpCandidate.HostTcpPassivePriority - ((uint)Math.Min(i, 8191) << 8);
+            string foundation = "tcp" + (i + 1).ToString(CultureInfo.InvariantCulture);
+            Add(m, "candidate", SdpCandidate.HostTcpPassive(foundation, priority, tcpEndPoints[i]).ToString());
         }
 
         m.Attributes.Add(new SdpAttribute("end-of-candidates", null));

@@ -100,7 +100,7 @@ public static class SdpOfferBuilder
 
         if (withCandidates && options.Candidates.Count > 0)
         {
-            SdpMediaWriter.AddHostCandidates(m, options.Candidates);
+            SdpMediaWriter.AddHostCandidates(m, options.Candidates, []);
         }
 
         return m;

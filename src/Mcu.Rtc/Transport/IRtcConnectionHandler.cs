@@ -4,8 +4,9 @@ namespace Mcu.Rtc.Transport;
 
 /// <summary>
 /// What the owner of a connection (an echo session, a conference participant, a test
-/// client) hears from the transport. Calls come from the transport's receive loop,
-/// one at a time per transport: keep them short and never block.
+/// client) hears from the transport. Calls come from the transport's receive loops (the UDP
+/// socket's, and each TCP connection's reader), one at a time per transport: keep them short
+/// and never block.
 /// </summary>
 public interface IRtcConnectionHandler
 {

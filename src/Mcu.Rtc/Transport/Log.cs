@@ -4,7 +4,7 @@ namespace Mcu.Rtc.Transport;
 
 internal static partial class Log
 {
-    [LoggerMessage(1, LogLevel.Information, "UDP transport listening on {EndPoint}")]
+    [LoggerMessage(1, LogLevel.Information, "UDP media socket on {EndPoint}")]
     public static partial void Listening(ILogger logger, System.Net.EndPoint endPoint);
 
     [LoggerMessage(2, LogLevel.Information, "Peer {Ufrag} is {State}{Reason}")]
@@ -21,4 +21,16 @@ internal static partial class Log
 
     [LoggerMessage(6, LogLevel.Error, "Peer {Ufrag}: its timer threw; the other connections go on")]
     public static partial void TimerFailed(ILogger logger, string ufrag, Exception exception);
+
+    [LoggerMessage(7, LogLevel.Information, "ICE-TCP listening on {EndPoint}")]
+    public static partial void TcpListening(ILogger logger, System.Net.EndPoint endPoint);
+
+    [LoggerMessage(8, LogLevel.Debug, "TCP connection from {EndPoint} closed: {Reason}")]
+    public static partial void TcpClosed(ILogger logger, System.Net.EndPoint endPoint, TcpCloseReason reason);
+
+    [LoggerMessage(9, LogLevel.Warning, "TCP accept failed")]
+    public static partial void AcceptFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(10, LogLevel.Error, "TCP connection from {EndPoint} failed; it is closed, the others go on")]
+    public static partial void TcpFailed(ILogger logger, System.Net.EndPoint endPoint, Exception exception);
 }

@@ -23,4 +23,10 @@ public sealed class LimitSettings
 
     /// <summary>Recordings running (or queued) on one node at once; more are refused with 503.</summary>
     public int MaxRecordings { get; set; } = 10;
+
+    /// <summary>ICE-TCP connections open on this node; past it a new one is closed at once.</summary>
+    public int MaxTcpConnections { get; set; } = 1000;
+
+    /// <summary>ICE-TCP connections from one IP address (people behind one firewall share it); past it a new one is closed at once.</summary>
+    public int MaxTcpConnectionsPerAddress { get; set; } = 100;
 }

@@ -3,6 +3,7 @@ using Mcu.Conference;
 using Mcu.Conference.Mixing;
 using Mcu.Conference.Rooms;
 using Mcu.Media.Codecs;
+using Mcu.Server.Rtc;
 using Prometheus;
 
 namespace Mcu.Server.Metrics;
@@ -18,7 +19,7 @@ public sealed class McuExporter : IDisposable
     private readonly Meter _meter = new(McuMetrics.MeterName);
     private readonly IDisposable _adapter;
 
-    public McuExporter(RoomDirectory rooms)
+    public McuExporter(RoomDirectory rooms, RtcHost rtc)
     {
         Registry = Prometheus.Metrics.NewCustomRegistry();
         _meter.CreateObservableGauge("rooms", () => rooms.Rooms.Count, "rooms", "Rooms open");
@@ -29,6 +30,16 @@ public sealed class McuExporter : IDisposable
         _meter.CreateObservableGauge("video_encoders_by_tier", () => EncodersByTier(rooms), "encoders",
             "Composited video encoders each room needs now, by tier (one per distinct tier, codec and personal canvas)");
         _meter.CreateObservableGauge("recordings", () => rooms.Rooms.Sum(r => r.Recorders.Count), "recordings", "Recorders attached");
+        var transport = rtc.Transport;
+        _meter.CreateObservableGauge("tcp_connections", () => transport.TcpConnectionCount, "connections", "ICE-TCP connections open");
+        _meter.CreateObservableCounter("tcp_connections_closed", () => new[]
+        {
+            new Measurement<long>(transport.Counters.TcpRefused, new KeyValuePair<string, object?>("reason", "refused")),
+            new Measurement<long>(transport.Counters.TcpClosedBadInput, new KeyValuePair<string, object?>("reason", "bad_input")),
+            new Measurement<long>(transport.Counters.TcpClosedTimedOut, new KeyValuePair<string, object?>("reason", "timed_out")),
+        }, "connections", "ICE-TCP connections closed by the server: over a limit, for what they sent, or for silence");
+        _meter.CreateObservableCounter("tcp_send_drops", () => transport.Counters.TcpSendDrops, "frames",
+            "Frames dropped because an ICE-TCP connection's send queue was full");
         _adapter = MeterAdapter.StartListening(new MeterAdapterOptions
         {
             Registry = Registry,

@@ -12,17 +12,18 @@ using Microsoft.Extensions.Options;
 namespace Mcu.Server.Rtc;
 
 /// <summary>
-/// The server's media endpoint: one UDP transport and one DTLS certificate shared by
-/// every participant, and the offer → answer → connection step every WHIP/WHEP
-/// resource goes through.
+/// The server's media endpoint: one transport (a UDP socket and an ICE-TCP listener) and one
+/// DTLS certificate shared by every participant, and the offer → answer → connection step
+/// every WHIP/WHEP resource goes through.
 /// </summary>
 public sealed class RtcHost : IDisposable
 {
     private readonly DtlsCertificate _certificate = DtlsCertificate.Generate();
     private readonly IReadOnlyList<IPEndPoint> _candidates;
+    private readonly IReadOnlyList<IPEndPoint> _tcpCandidates;
     private readonly TimeSpan _connectTimeout;
 
-    public RtcHost(IOptions<McuOptions> options, ILogger<UdpTransport> logger)
+    public RtcHost(IOptions<McuOptions> options, ILogger<MediaTransport> logger)
     {
         var o = options.Value;
         if (o.MaxInputWidth < 16 || o.MaxInputHeight < 16)
@@ -36,14 +37,29 @@ public sealed class RtcHost : IDisposable
         _connectTimeout = TimeSpan.FromSeconds(o.ConnectTimeoutSeconds);
         // Process-wide, like the socket: every room's receivers read it when they are made.
         VideoReceiver.MaxInputSize = (o.MaxInputWidth, o.MaxInputHeight);
+        if (o.TcpPort is < 0 or > 65535)
+        {
+            throw new ArgumentException($"Mcu:TcpPort must be a port number, or 0 for no ICE-TCP (is {o.TcpPort}).");
+        }
         var bind = new IPEndPoint(IPAddress.Parse(o.UdpBind), o.UdpPort);
-        Transport = new UdpTransport(bind, TimeProvider.System, logger);
+        Transport = new MediaTransport(bind, TimeProvider.System, logger, new TcpTransportOptions
+        {
+            // Unset: the UDP port's number, so one number is opened in the firewall for both; 0: no TCP at all.
+            Listen = o.TcpPort == 0 ? null : new IPEndPoint(bind.Address, o.TcpPort ?? o.UdpPort),
+            MaxConnections = o.Limits.MaxTcpConnections,
+            MaxConnectionsPerAddress = o.Limits.MaxTcpConnectionsPerAddress,
+        });
         _candidates = CandidateAddresses(o, Transport.LocalEndPoint);
+        _tcpCandidates = Transport.TcpLocalEndPoint is { } tcp ? CandidateAddresses(o, tcp) : [];
     }
 
-    public UdpTransport Transport { get; }
+    public MediaTransport Transport { get; }
 
+    /// <summary>The UDP host candidates every answer offers.</summary>
     public IReadOnlyList<IPEndPoint> Candidates => _candidates;
+
+    /// <summary>The passive TCP host candidates every answer offers after the UDP ones; empty with <c>Mcu:TcpPort=0</c>.</summary>
+    public IReadOnlyList<IPEndPoint> TcpCandidates => _tcpCandidates;
 
     /// <summary>
     /// Answers <paramref name="offerSdp"/> and starts a connection whose media goes to the
@@ -62,6 +78,7 @@ public sealed class RtcHost : IDisposable
             IcePassword = ice.Password,
             Fingerprint = new SdpFingerprint("sha-256", _certificate.Sha256Fingerprint),
             Candidates = _candidates,
+            TcpCandidates = _tcpCandidates,
             AudioSsrc = streams.AudioSsrc,
             VideoSsrc = streams.VideoSsrc,
             Cname = streams.Cname,

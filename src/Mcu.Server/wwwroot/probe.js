@@ -2,7 +2,9 @@
 // back what comes back. ?source=synthetic sends a canvas of one colour (?color=#rrggbb) and a
 // sine tone (?tone=Hz) instead of the camera and microphone; #token= (a URL fragment, so it
 // never reaches the server's request log) is sent as the bearer token;
-// ?name= as the display name. Tests drive it through window.mcuEcho.
+// ?name= as the display name. ?transport=tcp plays a client whose UDP is blocked: the answer's UDP
+// candidates are removed before it is applied, so only ICE-TCP (RFC 6544) is left.
+// Tests drive it through window.mcuEcho.
 'use strict';
 
 const params = new URLSearchParams(location.search);
@@ -70,7 +72,9 @@ async function start() {
   if (response.status === 401 && response.redirected && token) response = await fetch(response.url, { method: 'POST', headers, body: pc.localDescription.sdp });
   if (response.status !== 201) throw new Error(`WHIP answered ${response.status}: ${await response.text()}`);
   resource = new URL(response.headers.get('Location'), response.url).href;
-  await pc.setRemoteDescription({ type: 'answer', sdp: await response.text() });
+  let answer = await response.text();
+  if (params.get('transport') === 'tcp') answer = answer.split('\r\n').filter(line => !/^a=candidate:\S+ \d+ udp /i.test(line)).join('\r\n');
+  await pc.setRemoteDescription({ type: 'answer', sdp: answer });
   document.getElementById('stop').disabled = false;
 }
 
@@ -116,6 +120,17 @@ window.mcuEcho = {
       if (s.type === 'inbound-rtp') result[s.kind] = { packetsReceived: s.packetsReceived, framesDecoded: s.framesDecoded || 0, bytesReceived: s.bytesReceived, framesPerSecond: s.framesPerSecond || 0, frameWidth: s.frameWidth || 0 };
     });
     return result;
+  },
+  // The protocols of the selected candidate pair ({ local: 'udp' | 'tcp', remote, tcpType }), or null.
+  async selectedTransport() {
+    if (!pc) return null;
+    const stats = await pc.getStats();
+    let pair = null;
+    stats.forEach(s => { if (s.type === 'transport' && s.selectedCandidatePairId) pair = stats.get(s.selectedCandidatePairId); });
+    if (!pair) stats.forEach(s => { if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded') pair = s; });
+    if (!pair) return null;
+    const local = stats.get(pair.localCandidateId), remote = stats.get(pair.remoteCandidateId);
+    return { local: local ? local.protocol : null, remote: remote ? remote.protocol : null, tcpType: local && local.tcpType ? local.tcpType : null };
   },
   audioPeak() {
     if (!analyser) return null;

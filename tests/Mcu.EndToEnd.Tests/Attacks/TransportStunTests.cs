@@ -23,7 +23,7 @@ public sealed class TransportStunTests : IClassFixture<TransportServerFixture>
         var counters = _server.Services.GetRequiredService<RtcHost>().Transport.Counters;
         var victim = bystanders.Red.Client;
         string username = $"{victim.Answer.RemoteIceUfrag}:{victim.Connection.Peer.LocalUfrag}";
-        var server = victim.Connection.Peer.RemoteCandidate!;
+        var server = victim.Connection.Peer.RemoteCandidate!.EndPoint;
         using var attacker = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
 
         for (int round = 0; round < 20; round++)

@@ -122,6 +122,24 @@ public sealed class IceLiteAgentTests : IDisposable
     }
 
     [Fact]
+    public void The_same_ip_and_port_over_tcp_is_another_path_a_nomination_there_moves_media_to_tcp()
+    {
+        var overTcp = TransportAddress.Tcp(FirstAddress);
+        Assert.Equal(IceInputResult.Nominated, _agent.HandleStun(Request(), FirstAddress, 0, _response, out _));
+        Assert.Equal(TransportAddress.Udp(FirstAddress), _agent.SelectedAddress);
+
+        // A check over TCP (no nomination) neither moves the path nor refreshes the UDP pair's consent.
+        Assert.Equal(IceInputResult.Responded, _agent.HandleStun(Request(useCandidate: false), overTcp, 20_000, _response, out _));
+        Assert.Equal(TransportProtocol.Udp, _agent.SelectedAddress!.Protocol);
+        Assert.True(_agent.IsConsentExpired(30_000));
+
+        Assert.Equal(IceInputResult.Nominated, _agent.HandleStun(Request(), overTcp, 25_000, _response, out _));
+        Assert.Equal(overTcp, _agent.SelectedAddress);
+        Assert.Equal(FirstAddress, _agent.SelectedRemote);
+        Assert.False(_agent.IsConsentExpired(30_000));
+    }
+
+    [Fact]
     public void ConsentChecksOnTheSelectedPairDoNotAllocate()
     {
         byte[] request = Request();

@@ -1,3 +1,4 @@
+using Mcu.Rtc.Ice;
 using Mcu.Rtc.Peer;
 using Mcu.Rtc.Rtp;
 
@@ -40,7 +41,7 @@ public class PeerConnectionTests
         byte[] onTheWire = pair.Sent[^1].Data;
 
         Assert.True(pair.RunUntil(() => pair.RtpAtServer.Count == 1));
-        Assert.Equal(PeerInput.Dropped, pair.Server.HandleDatagram(onTheWire.ToArray(), PeerPair.ClientAddress, pair.NowMs, out _));
+        Assert.Equal(PeerInput.Dropped, pair.Server.HandleDatagram(onTheWire.ToArray(), TransportAddress.Udp(PeerPair.ClientAddress), pair.NowMs, out _));
     }
 
     [Fact]
@@ -196,6 +197,6 @@ public class PeerConnectionTests
         var packet = new byte[64];
         packet[0] = 0x80;
 
-        Assert.Equal(PeerInput.Dropped, pair.Server.HandleDatagram(packet, PeerPair.ClientAddress, 0, out _));
+        Assert.Equal(PeerInput.Dropped, pair.Server.HandleDatagram(packet, TransportAddress.Udp(PeerPair.ClientAddress), 0, out _));
     }
 }

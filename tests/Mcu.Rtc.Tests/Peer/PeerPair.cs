@@ -167,7 +167,7 @@ internal sealed class PeerPair : IDisposable
     {
         byte[] copy = datagram.ToArray(); // unprotected in place
         var to = toServer ? Server : Client;
-        var input = to.HandleDatagram(copy, toServer ? ClientAddress : ServerAddress, NowMs, out int plainLength);
+        var input = to.HandleDatagram(copy, TransportAddress.Udp(toServer ? ClientAddress : ServerAddress), NowMs, out int plainLength);
         if (toServer)
         {
             AtServer.Add((datagram, input));

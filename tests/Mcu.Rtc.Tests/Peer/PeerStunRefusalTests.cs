@@ -39,12 +39,12 @@ public class PeerStunRefusalTests
     {
         using var server = Server();
 
-        var input = server.HandleDatagram(Check("not-the-password-at-all!"), Attacker, 0, out _);
+        var input = server.HandleDatagram(Check("not-the-password-at-all!"), TransportAddress.Udp(Attacker), 0, out _);
 
         Assert.Equal(PeerInput.Refused, input);
         var response = new byte[1500];
         Assert.True(server.TryPollTransmit(response, out int length, out var to));
-        Assert.Equal(Attacker, to);
+        Assert.Equal(TransportAddress.Udp(Attacker), to);
         Assert.True(StunMessage.TryParse(response.AsSpan(0, length), out var message));
         Assert.True(message.TryGetErrorCode(out int code));
         Assert.Equal(StunErrorCode.Unauthorized, code);
@@ -57,7 +57,7 @@ public class PeerStunRefusalTests
     {
         using var server = Server();
 
-        Assert.Equal(PeerInput.Control, server.HandleDatagram(Check(_server.Password), Attacker, 0, out _));
+        Assert.Equal(PeerInput.Control, server.HandleDatagram(Check(_server.Password), TransportAddress.Udp(Attacker), 0, out _));
 
         Assert.Equal(Attacker, server.RemoteEndPoint);
     }

@@ -100,6 +100,32 @@ public class SdpAnswerBuilderTests
     }
 
     [Fact]
+    public void Passive_tcp_candidates_follow_the_udp_ones_below_every_udp_priority()
+    {
+        var options = Options();
+        var withTcp = new AnswerOptions
+        {
+            IceUfrag = options.IceUfrag, IcePassword = options.IcePassword, Fingerprint = options.Fingerprint,
+            Candidates = options.Candidates,
+            TcpCandidates = [new IPEndPoint(IPAddress.Loopback, 40000), new IPEndPoint(IPAddress.IPv6Loopback, 40001)],
+        };
+        MediaDescription audio = SessionDescription.Parse(Answer(SdpFixtures.Chromium, withTcp).ToString()).Media[0];
+
+        Assert.Equal(["udp", "udp", "tcp", "tcp"], audio.Candidates.Select(c => c.Transport));
+        var tcp = audio.Candidates.Where(c => c.IsTcp).ToList();
+        Assert.All(tcp, c => Assert.Equal("passive", c.TcpType));
+        Assert.All(tcp, c => Assert.Equal("host", c.Type));
+        // RFC 6544 §4.2: type preference 90 below UDP's 126, local preference 2^13 × 4 (passive) + 8191, then down.
+        Assert.Equal([1520435199u, 1520434943u], tcp.Select(c => c.Priority));
+        Assert.True(tcp.Max(c => c.Priority) < audio.Candidates.Where(c => c.IsUdp).Min(c => c.Priority));
+        // Foundations differ across protocols (RFC 8445 §5.1.1.3).
+        Assert.Equal(4, audio.Candidates.Select(c => c.Foundation).Distinct().Count());
+        Assert.Contains("a=candidate:tcp1 1 tcp 1520435199 127.0.0.1 40000 typ host tcptype passive\r\n", Answer(SdpFixtures.Chromium, withTcp).ToString());
+        Assert.Equal(40000, audio.Port); // the default address stays the first UDP candidate
+        Assert.True(audio.EndOfCandidates);
+    }
+
+    [Fact]
     public void GstreamerH264OfferGetsH264WithItsPayloadTypeOnTheBundleOnlyLine()
     {
         SdpAnswer answer = Answer(SdpFixtures.GstreamerH264);

@@ -18,7 +18,7 @@ public class TransportAddressTests
     {
         var serverIce = IceCredentials.Generate();
         var clientIce = IceCredentials.Generate();
-        using var transport = new UdpTransport(new IPEndPoint(IPAddress.Loopback, 0));
+        using var transport = new MediaTransport(new IPEndPoint(IPAddress.Loopback, 0));
         var connection = transport.Add(new PeerConnection(new PeerConnectionOptions
         {
             Role = PeerRole.Server, LocalIce = serverIce, RemoteIce = clientIce,
@@ -42,7 +42,7 @@ public class TransportAddressTests
         Assert.Equal(20, answered);
         lock (connection.Addresses)
         {
-            Assert.Equal(UdpTransport.MaxAddressesPerConnection, connection.Addresses.Count);
+            Assert.Equal(MediaTransport.MaxAddressesPerConnection, connection.Addresses.Count);
         }
     }
 }

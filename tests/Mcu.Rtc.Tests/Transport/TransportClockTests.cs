@@ -18,7 +18,7 @@ public class TransportClockTests
         var serverIce = IceCredentials.Generate();
         var clientIce = IceCredentials.Generate();
         var clientCertificate = DtlsCertificate.Generate();
-        using var transport = new UdpTransport(new IPEndPoint(IPAddress.Loopback, 0), time);
+        using var transport = new MediaTransport(new IPEndPoint(IPAddress.Loopback, 0), time);
         transport.Add(new PeerConnection(new PeerConnectionOptions
         {
             Role = PeerRole.Server, LocalIce = serverIce, RemoteIce = clientIce, Certificate = DtlsCertificate.Generate(),

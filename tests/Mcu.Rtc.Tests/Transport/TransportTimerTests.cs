@@ -19,7 +19,7 @@ public class TransportTimerTests
     [Fact]
     public async Task A_connection_whose_timeout_throws_does_not_stop_the_timers_of_the_others()
     {
-        using var transport = new UdpTransport(new IPEndPoint(IPAddress.Loopback, 0));
+        using var transport = new MediaTransport(new IPEndPoint(IPAddress.Loopback, 0));
         // The first one times out first, and something listening to it throws, on the timer loop.
         var throwing = ServerPeer(TimeSpan.FromMilliseconds(100));
         transport.Add(throwing, new QuietHandler());

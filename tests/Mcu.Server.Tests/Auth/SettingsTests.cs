@@ -9,6 +9,7 @@ public sealed class SettingsTests
     [InlineData("--Mcu:Cors:Origins:0=*", "Mcu:Cors:Origins")]
     [InlineData("--Mcu:Limits:MaxRooms=0", "Mcu:Limits")]
     [InlineData("--Mcu:Limits:MaxSessionsPerToken=-1", "Mcu:Limits")]
+    [InlineData("--Mcu:Limits:MaxTcpConnectionsPerAddress=0", "Mcu:Limits")]
     public async Task A_setting_that_opens_or_shuts_everything_refuses_to_start_and_says_which(string setting, string named)
     {
         var refused = await Assert.ThrowsAsync<OptionsValidationException>(async () =>
