@@ -47,7 +47,7 @@ public static class McuApp
             return new RoomDirectory(services.GetRequiredService<LayoutTemplateStore>(), services.GetRequiredService<ILoggerFactory>())
             {
                 MaxRooms = o.Limits.MaxRooms,
-                DefaultOptions = new RoomOptions { MaxViewers = o.Limits.MaxViewersPerRoom },
+                DefaultOptions = new RoomOptions { MaxViewers = o.Limits.MaxViewersPerRoom, MaxInputSize = (o.MaxInputWidth, o.MaxInputHeight) },
             };
         });
         builder.Services.AddMcuApi();

@@ -36,12 +36,6 @@ public sealed class VideoReceiver : IDisposable
     private bool _disposed;
     private VideoFrame? _latest;
 
-    /// <summary>
-    /// Largest picture a participant may send (<c>Mcu:MaxInputWidth/Height</c>), for the whole
-    /// process: set once at start-up, read when a receiver is made.
-    /// </summary>
-    public static (int Width, int Height) MaxInputSize { get; set; } = (1920, 1080);
-
     /// <param name="decoder">Owned from now on: disposed with the receiver.</param>
     /// <param name="pool">The room's decode threads.</param>
     internal VideoReceiver(VideoCodec codec, int payloadType, (int Width, int Height) maxSize, IVideoFrameDecoder decoder, VideoDecodePool pool)

@@ -57,7 +57,7 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
             OutputCodec = codec;
             if (video.RemoteDirection is SdpDirection.SendRecv or SdpDirection.SendOnly && role is ParticipantRole.Participant or ParticipantRole.Screen)
             {
-                var max = VideoReceiver.MaxInputSize;
+                var max = room.Options.MaxInputSize;
                 VideoIn = new VideoReceiver(codec, video.PayloadType, max, room.Options.Decoders.CreateVideo(codec, max.Width, max.Height), room.VideoDecoding);
                 VideoIn.PictureTooLarge += (width, height) => _room.OnPictureTooLarge(this, width, height);
                 VideoIn.DecodeFailed += e => _room.OnParticipantFailed(this, "video decode", e);

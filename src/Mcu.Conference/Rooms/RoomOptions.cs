@@ -28,6 +28,9 @@ public sealed record RoomOptions
     /// <summary>How long a participant's last picture is held when they stop sending, before the placeholder.</summary>
     public int StaleVideoMs { get; init; } = 2000;
 
+    /// <summary>Largest picture a participant may send (<c>Mcu:MaxInputWidth/Height</c>); bigger keyframes are refused before decoding.</summary>
+    public (int Width, int Height) MaxInputSize { get; init; } = (1920, 1080);
+
     /// <summary>Makes the participants' decoders (tests put slow ones in).</summary>
     public DecoderFactory Decoders { get; init; } = DecoderFactory.Native;
 

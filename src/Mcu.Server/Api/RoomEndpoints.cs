@@ -44,7 +44,7 @@ public static class RoomEndpoints
             {
                 return Invalid(invalid);
             }
-            var defaults = new RoomOptions();
+            var defaults = directory.DefaultOptions;
             var options = defaults with
             {
                 Layout = body!.Layout ?? defaults.Layout,
@@ -53,7 +53,7 @@ public static class RoomEndpoints
                     ? ceiling : defaults.DefaultTier),
                 MaxTier = body.MaxTier ?? defaults.MaxTier,
                 MaxParticipants = body.MaxParticipants ?? defaults.MaxParticipants,
-                MaxViewers = body.MaxViewers ?? directory.DefaultOptions.MaxViewers,
+                MaxViewers = body.MaxViewers ?? defaults.MaxViewers,
                 FramesPerSecond = body.FramesPerSecond ?? defaults.FramesPerSecond,
                 HideSelf = body.HideSelf ?? defaults.HideSelf,
             };

@@ -35,8 +35,6 @@ public sealed class RtcHost : IDisposable
             throw new ArgumentException($"Mcu:ConnectTimeoutSeconds must be at least 1 (is {o.ConnectTimeoutSeconds}).");
         }
         _connectTimeout = TimeSpan.FromSeconds(o.ConnectTimeoutSeconds);
-        // Process-wide, like the socket: every room's receivers read it when they are made.
-        VideoReceiver.MaxInputSize = (o.MaxInputWidth, o.MaxInputHeight);
         if (o.TcpPort is < 0 or > 65535)
         {
             throw new ArgumentException($"Mcu:TcpPort must be a port number, or 0 for no ICE-TCP (is {o.TcpPort}).");
