@@ -47,6 +47,13 @@ public sealed class SelfMuteTests : IClassFixture<ServerFixture>
             Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
             Assert.Contains("admin key", await refused.Content.ReadAsStringAsync());
         }
+        // Nor may a viewer of the room, or a participant of another room, mute anyone here.
+        foreach (string stranger in new[] { await _server.IssueTokenAsync(Room, "viewer"), await _server.IssueTokenAsync(Room + "-elsewhere") })
+        {
+            using var client = _server.CreateClient(stranger);
+            using var refused = await client.PatchAsync(Path(people["other"]), ServerFixture.Json("""{"audioMuted":true}"""));
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        }
         var others = await admin.GetFromJsonAsync<JsonElement>(Path(people["other"]));
         Assert.False(others.GetProperty("audioMuted").GetBoolean());
         var mineNow = await admin.GetFromJsonAsync<JsonElement>(Path(people["me"]));
