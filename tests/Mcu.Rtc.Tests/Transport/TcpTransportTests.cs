@@ -157,7 +157,8 @@ public class TcpTransportTests
         using var deaf = await FramedClient.ConnectAsync(server.TcpLocalEndPoint!, receiveBuffer: 4096);
         await deaf.SendFrameAsync(peers.Check());
         Assert.NotNull(await deaf.ReadFrameAsync(Soon));
-        var link = MediaTransport.FindLink(connection, connection.Peer.RemoteAddress!)!;
+        // The answer can reach the client a moment before the server has recorded the path it came over.
+        var link = await LinkOfAsync(connection);
 
         // Send at a reader that takes nothing until the kernel's buffers and then the queue are full
         // and stay full: every frame of a batch is refused even after a pause.
@@ -243,5 +244,19 @@ public class TcpTransportTests
         using var fourth = await FramedClient.ConnectAsync(tcp);
         await Wait.UntilAsync(() => server.TcpConnectionCount == 2, Soon, "a place freed for the next");
         Assert.Equal(1, server.Counters.TcpRefused);
+    }
+
+    private static async Task<TcpLink> LinkOfAsync(RtcConnection connection)
+    {
+        var deadline = DateTime.UtcNow + Soon;
+        while (true)
+        {
+            if (connection.Peer.RemoteAddress is { } remote && MediaTransport.FindLink(connection, remote) is { } link)
+            {
+                return link;
+            }
+            Assert.True(DateTime.UtcNow < deadline, "the server never recorded the TCP path of the nominated check");
+            await Task.Delay(5);
+        }
     }
 }
