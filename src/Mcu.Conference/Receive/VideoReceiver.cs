@@ -18,7 +18,7 @@ namespace Mcu.Conference.Receive;
 /// A frame that cannot be completed, or a decoder error, asks for a keyframe and skips
 /// to it: delta frames after a hole would only decode as garbage.
 /// </summary>
-public sealed class VideoReceiver : IDisposable
+public sealed class VideoReceiver : IReceiveStreamFeedback, IDisposable
 {
     private const int MaxQueuedFrames = 3;
 
@@ -155,7 +155,7 @@ public sealed class VideoReceiver : IDisposable
     /// Periodic work: releases packets whose missing predecessor is given up, and says which
     /// sequence numbers to NACK (resent after <paramref name="roundTripMs"/>) and whether to ask for a keyframe.
     /// </summary>
-    public int Service(long nowMs, int roundTripMs, Span<ushort> nacks, out bool requestKeyframe)
+    public int CollectFeedback(long nowMs, int roundTripMs, Span<ushort> nacks, out bool requestKeyframe)
     {
         if (_announce is not null)
         {

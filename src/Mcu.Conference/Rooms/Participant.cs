@@ -1,6 +1,7 @@
 using Mcu.Conference.Mixing;
 using Mcu.Conference.Receive;
 using Mcu.Conference.Send;
+using Mcu.Rtc.Session;
 using Mcu.Media.Codecs;
 using Mcu.Rtc.Peer;
 using Mcu.Rtc.Rtp;
@@ -24,12 +25,15 @@ public enum ParticipantRole
 /// <summary>
 /// Someone in a room, over one WebRTC connection: what they send (decoded for the
 /// mix), and the one composited video and one mix-minus audio stream they receive,
-/// on SSRCs of their own. RTCP feedback runs both ways through <see cref="ParticipantRtcp"/>.
+/// on SSRCs of their own. RTP statistics and RTCP both ways are its <see cref="RtpSession"/>'s
+/// (Mcu.Rtc): this class acts on what the session reports (keyframes, loss that moves the tier).
 /// </summary>
 public sealed class Participant : IRtcConnectionHandler, IDisposable
 {
     private readonly Room _room;
-    private readonly ParticipantRtcp _rtcp;
+    private readonly RtpSession _session;
+    private readonly byte[] _rtcpBuffer = new byte[1300];
+    private long _lostCounted;   // the video receive stream's losses already added to the metric
 
     internal Participant(Room room, string id, string displayName, ParticipantRole role, SdpAnswer answer, uint audioSsrc, uint videoSsrc, string cname, OutputTier tier, OutputTier ceiling)
     {
@@ -48,7 +52,7 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
             }
             if (audio.RemoteDirection is SdpDirection.SendRecv or SdpDirection.RecvOnly && role != ParticipantRole.Screen)
             {
-                AudioOut = new RtpSender(audioSsrc, audio.PayloadType, 48_000, keepHistory: false);
+                AudioOut = new RtpSendStream(audioSsrc, audio.PayloadType, 48_000, keepHistory: false);
             }
         }
         if (answer.Video is { } video)
@@ -64,11 +68,25 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
             }
             if (video.RemoteDirection is SdpDirection.SendRecv or SdpDirection.RecvOnly && role != ParticipantRole.Screen)
             {
-                VideoOut = new RtpSender(videoSsrc, video.PayloadType, 90_000, keepHistory: video.Nack);
+                VideoOut = new RtpSendStream(videoSsrc, video.PayloadType, 90_000, keepHistory: video.Nack);
                 VideoQueue = new SendQueue(room.Pacer, SendVideo);
             }
         }
-        _rtcp = new ParticipantRtcp(this, answer.Video, answer.Audio);
+        var transportCc = answer.Video is { TransportCc: true } || answer.Audio is { TransportCc: true }
+            ? answer.Video?.TransportCcExtId ?? answer.Audio?.TransportCcExtId
+            : null;
+        _session = new RtpSession(new RtpSessionOptions
+        {
+            Cname = cname,
+            TransportCcExtensionId = transportCc,   // the sender's estimator needs our arrival times
+            VideoNack = answer.Video is { Nack: true },
+            Remb = answer.Video is { GoogRemb: true },
+        })
+        {
+            VideoIn = VideoIn,
+            VideoOut = VideoOut,
+            AudioOut = AudioOut,
+        };
     }
 
     public string Id { get; }
@@ -107,16 +125,14 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
 
     internal VideoReceiver? VideoIn { get; }
 
-    internal RtpSender? AudioOut { get; }
+    internal RtpSendStream? AudioOut { get; }
 
-    internal RtpSender? VideoOut { get; }
+    internal RtpSendStream? VideoOut { get; }
 
     /// <summary>The composited frames on their way to this participant, sent by the room's pacer.</summary>
     internal SendQueue? VideoQueue { get; }
 
-    internal ParticipantRtcp Rtcp => _rtcp;
-
-    internal Room Room => _room;
+    internal RtpSession Session => _session;
 
     public bool IsConnected => State == PeerState.Connected;
 
@@ -144,43 +160,66 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
         {
             return;
         }
-        long nowMs = _room.NowMs;
+        long nowMicros = _room.NowMicros;
         if (VideoIn is not null && rtp.PayloadType == VideoIn.PayloadType)
         {
-            _rtcp.OnVideoPacket(rtp);
-            VideoIn.OnRtp(rtp, nowMs);
+            _session.OnRtp(rtp, audio: false, nowMicros);
+            VideoIn.OnRtp(rtp, nowMicros / 1000);
         }
         else if (AudioIn is not null && rtp.PayloadType == AudioIn.PayloadType)
         {
-            _rtcp.OnAudioPacket(rtp, nowMs);
+            _session.OnRtp(rtp, audio: true, nowMicros);
             AudioIn.OnRtp(rtp);
         }
     }
 
-    public void OnRtcp(RtcConnection connection, Span<byte> packet) => _rtcp.OnRtcp(connection, packet, _room.NowMs);
-
-    /// <summary>Timers: NACKs and keyframe requests for what we receive, reports every second.</summary>
-    internal void Service(long nowMs)
+    public void OnRtcp(RtcConnection connection, Span<byte> packet)
     {
-        if (Connection is { } connection && IsConnected)
+        long nacksBefore = _session.NacksReceived;
+        long refusedBefore = VideoOut?.RetransmissionsRefused ?? 0;
+        ulong ntpNow = _room.NtpNow(out _);
+        long nowMs = _room.NowMs;
+        var feedback = _session.OnRtcp(connection, packet, nowMs, ntpNow);
+        McuMetrics.NacksReceived.Add(_session.NacksReceived - nacksBefore);
+        McuMetrics.RetransmissionsRefused.Add((VideoOut?.RetransmissionsRefused ?? 0) - refusedBefore);
+        if (feedback.KeyframeRequests > 0)
         {
-            try
-            {
-                _rtcp.Service(connection, nowMs);
-            }
-            catch (Exception e)
-            {
-                // The room's audio tick services everyone in turn: a throw here must not skip the
-                // others (nor their audio). Said once; the counter keeps the score.
-                if (Interlocked.Increment(ref _serviceFailures) == 1)
-                {
-                    _room.OnParticipantFailed(this, "RTCP timers", e);
-                }
-            }
+            McuMetrics.KeyframeRequestsReceived.Add(feedback.KeyframeRequests);
+            _room.RequestKeyframe(this);
+        }
+        if (feedback.VideoLoss is { } loss && Tiers.OnLossReport(loss.FractionLost, loss.ExtendedHighestSequence, nowMs))
+        {
+            _room.RequestKeyframe(this);
         }
     }
 
-    private long _serviceFailures;
+    /// <summary>
+    /// The transport's timer (every 20 ms): the session's RTCP that is due — NACKs and keyframe
+    /// requests for what we receive, TWCC feedback, reports every second.
+    /// </summary>
+    public void OnTimer(RtcConnection connection)
+    {
+        if (!IsConnected)
+        {
+            return;
+        }
+        long nacksBefore = _session.NacksSent;
+        long plisBefore = _session.KeyframeRequestsSent;
+        ulong ntpNow = _room.NtpNow(out long mediaMicros);
+        long nowMs = mediaMicros / 1000;
+        int length;
+        while ((length = _session.PollRtcp(nowMs, ntpNow, mediaMicros, _rtcpBuffer)) > 0)
+        {
+            connection.SendRtcp(_rtcpBuffer, length);
+        }
+        McuMetrics.NacksSent.Add(_session.NacksSent - nacksBefore);
+        McuMetrics.KeyframeRequestsSent.Add(_session.KeyframeRequestsSent - plisBefore);
+        if (VideoIn is { } video && video.PacketsLost is var lost && lost > _lostCounted)
+        {
+            McuMetrics.PacketsLost.Add(lost - _lostCounted);
+            _lostCounted = lost;
+        }
+    }
 
     /// <summary>The pacer's sink: one packet of an output frame, under this participant's SSRC and sequence numbers.</summary>
     private void SendVideo(ReadOnlySpan<byte> payload, long mediaMicros, bool marker)
@@ -205,8 +244,6 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
 
     private long _sendFailures;
 
-    internal void RequestKeyframeFromRoom() => _room.RequestKeyframe(this);
-
     /// <summary>Counters of what this participant sent and received, for the API, metrics and tests.</summary>
     public ParticipantStats GetStats() => new(
         VideoFramesDecoded: VideoIn?.FramesDecoded ?? 0,
@@ -214,14 +251,14 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
         VideoPacketsLost: VideoIn?.PacketsLost ?? 0,
         AudioPacketsReceived: AudioIn?.PacketsReceived ?? 0,
         AudioFramesConcealed: AudioIn?.FramesConcealed ?? 0,
-        NacksSent: _rtcp.NacksSent,
-        KeyframeRequestsSent: _rtcp.KeyframeRequestsSent,
-        NacksReceived: _rtcp.NacksReceived,
-        KeyframeRequestsReceived: _rtcp.KeyframeRequestsReceived,
+        NacksSent: _session.NacksSent,
+        KeyframeRequestsSent: _session.KeyframeRequestsSent,
+        NacksReceived: _session.NacksReceived,
+        KeyframeRequestsReceived: _session.KeyframeRequestsReceived,
         VideoPacketsSent: VideoOut?.PacketsSent ?? 0,
         AudioPacketsSent: AudioOut?.PacketsSent ?? 0,
         Retransmissions: VideoOut?.Retransmissions ?? 0,
-        RoundTripMs: _rtcp.RoundTripMs,
+        RoundTripMs: _session.RoundTripMs,
         RetransmissionsRefused: VideoOut?.RetransmissionsRefused ?? 0,
         VideoPicturesTooLarge: VideoIn?.PicturesTooLarge ?? 0,
         VideoDecodeFailures: VideoIn?.DecodeFailures ?? 0,

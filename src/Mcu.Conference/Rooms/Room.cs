@@ -481,31 +481,14 @@ public sealed partial class Room : IDisposable
 
     /// <summary>
     /// The audio tick at <paramref name="nowMs"/> (nominally <paramref name="mediaMicros"/> on the room
-    /// clock): each connected participant's RTCP timers, then the mix, its encodes and sends.
+    /// clock): the mix, its encodes and sends. RTCP is not the room's: each participant's session
+    /// runs on the transport's timer.
     /// </summary>
     internal void AudioTick(long nowMs, long mediaMicros)
     {
         Fill(_audioSnapshot);
-        lock (_lock)
-        {
-            // Participant objects for the RTCP timers: the snapshot holds only the mixers' view.
-            _serviced.Clear();
-            foreach (var p in _participants)
-            {
-                if (p.IsConnected)
-                {
-                    _serviced.Add(p);
-                }
-            }
-        }
-        foreach (var p in _serviced)
-        {
-            p.Service(nowMs);
-        }
         _audio.Tick(_audioSnapshot, nowMs, mediaMicros);
     }
-
-    private readonly List<Participant> _serviced = [];
 
     /// <summary>The video tick at <paramref name="nowMs"/>: every output composited, encoded and handed to the pacer.</summary>
     internal void VideoTick(long nowMs, long mediaMicros)
