@@ -61,6 +61,9 @@ internal sealed class MixMember : IDisposable
     /// <summary>Encodes this member's mix-minus while they are audible (silent ones share the full mix).</summary>
     public OpusEncoder? OwnMixEncoder { get; set; }
 
+    /// <summary>Where <see cref="OwnMixEncoder"/> writes (each listener its own: encodes run at once).</summary>
+    public byte[]? OwnMixPacket { get; set; }
+
     public void Dispose() => OwnMixEncoder?.Dispose();
 }
 
