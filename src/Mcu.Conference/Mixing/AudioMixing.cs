@@ -125,6 +125,7 @@ internal sealed class AudioMixing : IDisposable
 
         _mixer.Mix();
         UpdateSpeaker();
+        MarkSpeech(nowMs);
         foreach (var recorder in recorders)
         {
             // When it arrived, as the recorder's video is stamped: what is mixed now came in about the
@@ -215,6 +216,33 @@ internal sealed class AudioMixing : IDisposable
     }
 
     public void Dispose() => _fullMixEncoder.Dispose();
+
+    /// <summary>Audible ticks in a row that make speech (a fifth of a second), and silent ones that end it.</summary>
+    private const int SpeechTicks = 10;
+
+    /// <summary>Sets <see cref="MixMember.LastSpokeMs"/> for who has been audible long enough: the stage follows it.</summary>
+    private void MarkSpeech(long nowMs)
+    {
+        for (int slot = 0; slot < _slots.Length; slot++)
+        {
+            if (_slots[slot] is not { } p)
+            {
+                continue;
+            }
+            if (_mixer.IsAudible(slot))
+            {
+                p.SilentTicks = 0;
+                if (++p.AudibleTicks >= SpeechTicks)
+                {
+                    p.LastSpokeMs = nowMs;
+                }
+            }
+            else if (++p.SilentTicks >= SpeechTicks)
+            {
+                p.AudibleTicks = 0;
+            }
+        }
+    }
 
     private void UpdateSpeaker()
     {

@@ -54,6 +54,35 @@ internal sealed class MixMember : IDisposable
 
     public OutputTier Tier { get; set; } = OutputTier.Medium;
 
+    /// <summary>On the canvas now (the stage's first N, or a screen); the others' video is not decoded.</summary>
+    public bool OnStage
+    {
+        get => Volatile.Read(ref _onStage);
+        set => Volatile.Write(ref _onStage, value);
+    }
+
+    private bool _onStage;
+
+    /// <summary>Always on stage (by the API), whoever speaks.</summary>
+    public bool Pinned { get; set; }
+
+    /// <summary>
+    /// When they last spoke on the room clock (ms): set by the audio mixer once they have been
+    /// audible for a fifth of a second; read by the video tick's <see cref="Stage"/>.
+    /// </summary>
+    public long LastSpokeMs
+    {
+        get => Volatile.Read(ref _lastSpokeMs);
+        set => Volatile.Write(ref _lastSpokeMs, value);
+    }
+
+    private long _lastSpokeMs = long.MinValue / 2;
+
+    /// <summary>The audio mixer's count of audible ticks in a row (a few silent ones allowed).</summary>
+    public int AudibleTicks { get; set; }
+
+    public int SilentTicks { get; set; }
+
     // The audio mixer's own.
     /// <summary>Input slot in the room's audio mixer, -1 for none.</summary>
     public int MixerSlot { get; set; } = -1;

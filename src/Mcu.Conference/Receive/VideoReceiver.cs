@@ -124,6 +124,8 @@ public sealed class VideoReceiver : IReceiveStreamFeedback, IDisposable
     private long _decodeFailures;
     private long _framesDropped;
     private bool _refusing;
+    private bool _shown = true;
+    private long _framesHidden;
     private bool _schedule;     // a frame was queued under the lock: schedule once out of it
     // A sender alternating oversize and small keyframes must not flood the log and every events socket.
     private const long AnnounceEveryMs = 10_000;
@@ -177,6 +179,38 @@ public sealed class VideoReceiver : IReceiveStreamFeedback, IDisposable
             _pool.Schedule(this);
         }
         return count;
+    }
+
+    /// <summary>Whole frames not decoded because the participant was not on any canvas.</summary>
+    public long FramesHidden => Interlocked.Read(ref _framesHidden);
+
+    /// <summary>
+    /// Whether the participant is on a canvas (the room's stage says, every video tick). Off: frames
+    /// are assembled (so NACKs and statistics go on) but not decoded, and the last picture goes, so
+    /// it is never shown stale. Back on: the stream skips to the next keyframe and asks for one,
+    /// and the placeholder is shown until it is decoded.
+    /// </summary>
+    public void SetShown(bool shown)
+    {
+        lock (_lock)
+        {
+            if (shown == _shown || _disposed)
+            {
+                return;
+            }
+            _shown = shown;
+            if (shown)
+            {
+                WantKeyframe();
+                return;
+            }
+            while (_queueCount > 0)
+            {
+                ArrayPool<byte>.Shared.Return(Dequeue().Buffer);
+            }
+            _latest?.Release();
+            _latest = null;
+        }
     }
 
     /// <summary>This stream's receiver report block (null before a packet came).</summary>
@@ -243,6 +277,11 @@ public sealed class VideoReceiver : IReceiveStreamFeedback, IDisposable
         }
         if (_disposed)
         {
+            return;
+        }
+        if (!_shown)
+        {
+            Interlocked.Increment(ref _framesHidden);
             return;
         }
         if (_queueCount == MaxQueuedFrames)
@@ -402,6 +441,10 @@ public sealed class VideoReceiver : IReceiveStreamFeedback, IDisposable
                 {
                     WantKeyframe();
                 }
+            }
+            else if (!_shown)
+            {
+                picture.Release();   // decoded while being taken off the canvas: not to be shown later, stale
             }
             else
             {

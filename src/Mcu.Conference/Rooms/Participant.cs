@@ -113,6 +113,18 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
     /// <summary>Shown as a placeholder instead of their video (by the API).</summary>
     public bool VideoMuted { get; set; }
 
+    /// <summary>Always on the canvas, even in a room with more people than its layout shows (by the API).</summary>
+    public bool Pinned { get; set; }
+
+    /// <summary>
+    /// On the canvas now. In a room with more people than its layout shows, who is seen follows
+    /// the voice (last N, <see cref="Mixing.Stage"/>); the others' video is not decoded.
+    /// </summary>
+    public bool OnStage => Member?.OnStage ?? false;
+
+    /// <summary>The mixers' view of this participant, set by the room when they join.</summary>
+    internal MixMember? Member { get; set; }
+
     public VideoCodec OutputCodec { get; } = VideoCodec.Vp8;
 
     public TierSelector Tiers { get; }
@@ -264,7 +276,8 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
         VideoDecodeFailures: VideoIn?.DecodeFailures ?? 0,
         AudioPacketsDropped: AudioIn?.PacketsDropped ?? 0,
         VideoFramesDropped: VideoIn?.FramesDropped ?? 0,
-        VideoFramesUnsent: VideoQueue?.FramesDropped ?? 0);
+        VideoFramesUnsent: VideoQueue?.FramesDropped ?? 0,
+        VideoFramesHidden: VideoIn?.FramesHidden ?? 0);
 
     public void Dispose()
     {

@@ -20,4 +20,5 @@ public sealed record ParticipantStats(
     long VideoDecodeFailures = 0,
     long AudioPacketsDropped = 0,
     long VideoFramesDropped = 0,
-    long VideoFramesUnsent = 0);
+    long VideoFramesUnsent = 0,
+    long VideoFramesHidden = 0);

@@ -6,6 +6,9 @@ public enum RoomEventType
     ParticipantLeft,
     ParticipantUpdated,
     SpeakerChanged,
+
+    /// <summary>Who is seen changed (last N): <see cref="RoomEvent.Detail"/> lists the ids on stage, comma-separated.</summary>
+    StageChanged,
     LayoutChanged,
     RecordingStarted,
     RecordingStopped,
