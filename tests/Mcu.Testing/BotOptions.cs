@@ -14,6 +14,9 @@ public sealed record BotOptions
     /// <summary>The tone the bot's microphone plays; null: send no audio.</summary>
     public double? ToneHz { get; init; } = 440;
 
+    /// <summary>Start with the microphone sending silence (<see cref="ParticipantBot.Silent"/>), the tone only once it is turned on.</summary>
+    public bool StartSilent { get; init; }
+
     public int Width { get; init; } = 640;
     public int Height { get; init; } = 360;
     public int FramesPerSecond { get; init; } = 30;

@@ -50,6 +50,7 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
     private ParticipantBot(BotOptions options)
     {
         _options = options;
+        Silent = options.StartSilent;
         UplinkLoss = options.UplinkLoss;
     }
 
@@ -69,6 +70,9 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
 
     /// <summary>Stops (true) or resumes sending video, as a camera turned off.</summary>
     public bool VideoPaused { get; set; }
+
+    /// <summary>The microphone sends digital silence instead of its tone (packets still flow), until set back.</summary>
+    public bool Silent { get; set; }
 
     /// <summary>Fraction of outgoing packets dropped now (starts at <see cref="BotOptions.UplinkLoss"/>).</summary>
     public double UplinkLoss { get; set; }
@@ -279,7 +283,7 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
                 long now = _clock.Elapsed.Ticks / 10;
                 if ((_options.ToneHz is not null || _options.FlashEveryMs is not null) && _audioPayloadType >= 0 && now >= nextAudio)
                 {
-                    if (_options.ToneHz is { } hz)
+                    if (_options.ToneHz is { } hz && !Silent)
                     {
                         Signals.Sine(pcm, hz, audioSamples);
                     }
