@@ -4,7 +4,8 @@ using Mcu.Bench;
 // dotnet run -c Release --project tests/Mcu.Bench -- [--participants 8] [--seconds 20] [--talkers K]
 //                                                    [--find-max] [--json] [--compare FILE]
 //   N bots (our client role) join one room on loopback, each sending 640x360@30 VP8 (encoded
-//   once and replayed, so the bots leave the CPU to the server) and Opus, against the server
+//   once and replayed, so the bots leave the CPU to the server; 320x180 or 160x90 when the
+//   server's REMB asks for less, as browsers do) and Opus, against the server
 //   started as a child process; prints per-participant received fps, the server's CPU and
 //   threads, encoders running, the room clocks and server-added latency.
 //   --talkers K: only the first K send a tone (the others send silence, as most people in a

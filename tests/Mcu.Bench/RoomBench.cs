@@ -40,7 +40,7 @@ internal static class RoomBench
             {
                 var colour = ((byte)(40 + 25 * i % 200), (byte)(200 - 20 * i % 160), (byte)(60 + 30 * i % 180));
                 bots.Add(await ParticipantBot.JoinAsync(http, new Uri(http.BaseAddress!, $"/api/rooms/bench/whip?name=bot{i}"),
-                    new BotOptions { Name = $"bot{i}", Colour = colour, ToneHz = i < talkers ? 300 + 100 * i : null, DecodeVideo = false, ReplayEncodedFrames = true, BearerToken = AdminKey }));
+                    new BotOptions { Name = $"bot{i}", Colour = colour, ToneHz = i < talkers ? 300 + 100 * i : null, DecodeVideo = false, ReplayEncodedFrames = true, HonourRemb = true, BearerToken = AdminKey }));
             }
             await Task.Delay(WarmUp); // keyframes, layout settles
 

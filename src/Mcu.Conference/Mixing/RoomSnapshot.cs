@@ -78,6 +78,23 @@ internal sealed class MixMember : IDisposable
 
     private long _lastSpokeMs = long.MinValue / 2;
 
+    /// <summary>
+    /// Pixels of the largest tile showing them on any output now (0: not shown), set by the video
+    /// tick: what their REMB asks their encoder for follows it.
+    /// </summary>
+    public int TilePixels
+    {
+        get => Volatile.Read(ref _tilePixels);
+        set => Volatile.Write(ref _tilePixels, value);
+    }
+
+    private int _tilePixels;
+
+    // The video tick's own, while it measures the tiles.
+    internal int TileTick { get; set; }
+
+    internal int TilePixelsThisTick { get; set; }
+
     /// <summary>The audio mixer's count of audible ticks in a row (a few silent ones allowed).</summary>
     public int AudibleTicks { get; set; }
 

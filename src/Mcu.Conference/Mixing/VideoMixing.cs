@@ -37,6 +37,7 @@ internal sealed class VideoMixing : IDisposable
     private readonly Dictionary<OutputTier, IRoomRecorder[]> _recordersByTier = [];
     private IRoomRecorder[] _recordersSeen = [];
     private int _activeOutputs;
+    private int _tick;
 
     /// <param name="nowMs">The room's clock, read when a frame's packets are handed on (for the latency).</param>
     /// <param name="latency">Where the server-added latency of each output frame goes.</param>
@@ -99,6 +100,7 @@ internal sealed class VideoMixing : IDisposable
         }
 
         int active = 0;
+        _tick++;
         try
         {
             foreach (var (key, subscribers) in _groups)
@@ -132,6 +134,7 @@ internal sealed class VideoMixing : IDisposable
                 var keyTemplate = key.PersonalFor is null ? template : room.ResolveTemplate(_members.Count - CountScreens(_members), sharing);
                 var arrangement = ArrangementFor(key, keyTemplate, room.SpeakerId);
                 long newestInputMs = arrangement.TakeFrames(nowMs, _staleVideoMs, _held, out long signature);
+                arrangement.MeasureTiles(key.Tier, _tick);
                 output.SetRecorders(keyRecorders);
                 output.Render(arrangement.Regions, arrangement.Sources, signature, newestInputMs, subscribers, nowMs, mediaMicros);
             }
@@ -145,6 +148,10 @@ internal sealed class VideoMixing : IDisposable
             _held.Clear();
         }
         Volatile.Write(ref _activeOutputs, active);
+        foreach (var p in visible)
+        {
+            p.TilePixels = p.TileTick == _tick ? p.TilePixelsThisTick : 0;
+        }
         CloseIdleOutputs(nowMs);
     }
 
@@ -268,6 +275,22 @@ internal sealed class VideoMixing : IDisposable
         }
 
         public List<LayoutRegion> Regions { get; }
+
+        /// <summary>Notes on each one shown the size of their tile at <paramref name="tier"/>, keeping each one's largest of tick <paramref name="tick"/>.</summary>
+        public void MeasureTiles(OutputTier tier, int tick)
+        {
+            for (int i = 0; i < _shown.Length; i++)
+            {
+                var p = _shown[i];
+                int pixels = (int)(Regions[i].Width * tier.Width * Regions[i].Height * tier.Height);
+                if (p.TileTick != tick)
+                {
+                    p.TileTick = tick;
+                    p.TilePixelsThisTick = 0;
+                }
+                p.TilePixelsThisTick = Math.Max(p.TilePixelsThisTick, pixels);
+            }
+        }
 
         public List<CompositorSource> Sources { get; }
 

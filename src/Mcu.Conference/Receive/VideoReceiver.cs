@@ -181,6 +181,11 @@ public sealed class VideoReceiver : IReceiveStreamFeedback, IDisposable
         return count;
     }
 
+    private int _pictureWidth;
+
+    /// <summary>The width of the last picture decoded, 0 before one.</summary>
+    public int PictureWidth => Volatile.Read(ref _pictureWidth);
+
     /// <summary>Whole frames not decoded because the participant was not on any canvas.</summary>
     public long FramesHidden => Interlocked.Read(ref _framesHidden);
 
@@ -451,6 +456,7 @@ public sealed class VideoReceiver : IReceiveStreamFeedback, IDisposable
                 _refusing = false;
                 _latest?.Release();
                 _latest = picture;
+                _pictureWidth = picture.Width;
                 _framesDecoded++;
                 _lastFrameAtMs = item.ReceivedMs;
             }

@@ -205,6 +205,16 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
         }
     }
 
+    /// <summary>The least and most our REMB asks of a participant's video encoder.</summary>
+    public const uint MinUplinkBps = 100_000, MaxUplinkBps = 1_200_000;
+
+    /// <summary>
+    /// What to ask of a participant's video encoder for a tile of <paramref name="pixels"/> (their
+    /// largest on any output, 0 when not shown): about 3 bit/s a pixel, so a browser lowers its
+    /// resolution to what the tile shows and the server decodes no more than that.
+    /// </summary>
+    public static uint UplinkBpsForTile(int pixels) => (uint)Math.Clamp(3L * pixels, MinUplinkBps, MaxUplinkBps);
+
     /// <summary>
     /// The transport's timer (every 20 ms): the session's RTCP that is due — NACKs and keyframe
     /// requests for what we receive, TWCC feedback, reports every second.
@@ -214,6 +224,10 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
         if (!IsConnected)
         {
             return;
+        }
+        if (Member is { } member && VideoIn is not null)
+        {
+            _session.WantedUplinkBps = UplinkBpsForTile(member.TilePixels);
         }
         long nacksBefore = _session.NacksSent;
         long plisBefore = _session.KeyframeRequestsSent;
@@ -277,7 +291,8 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
         AudioPacketsDropped: AudioIn?.PacketsDropped ?? 0,
         VideoFramesDropped: VideoIn?.FramesDropped ?? 0,
         VideoFramesUnsent: VideoQueue?.FramesDropped ?? 0,
-        VideoFramesHidden: VideoIn?.FramesHidden ?? 0);
+        VideoFramesHidden: VideoIn?.FramesHidden ?? 0,
+        VideoInputWidth: VideoIn?.PictureWidth ?? 0);
 
     public void Dispose()
     {

@@ -21,4 +21,5 @@ public sealed record ParticipantStats(
     long AudioPacketsDropped = 0,
     long VideoFramesDropped = 0,
     long VideoFramesUnsent = 0,
-    long VideoFramesHidden = 0);
+    long VideoFramesHidden = 0,
+    int VideoInputWidth = 0);

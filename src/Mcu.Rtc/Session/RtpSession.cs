@@ -21,7 +21,7 @@ public sealed record RtpSessionOptions
     /// <summary>The peer takes REMB for the video it sends.</summary>
     public bool Remb { get; init; }
 
-    /// <summary>The bitrate our REMB asks the peer's video encoder for.</summary>
+    /// <summary>The bitrate our REMB asks the peer's video encoder for, until the owner sets <see cref="RtpSession.WantedUplinkBps"/>.</summary>
     public uint WantedUplinkBps { get; init; } = 1_200_000;
 }
 
@@ -84,6 +84,7 @@ public sealed class RtpSession
     {
         _options = options;
         _cname = Encoding.ASCII.GetBytes(options.Cname);
+        _wantedUplinkBps = options.WantedUplinkBps;
     }
 
     /// <summary>The video stream we receive, for NACKs, keyframe requests and its report block.</summary>
@@ -96,6 +97,15 @@ public sealed class RtpSession
     public RtpSendStream? AudioOut { get; init; }
 
     public bool TransportCc => _options.TransportCcExtensionId is not null;
+
+    /// <summary>What our REMB asks the peer's video encoder for (bit/s), sent with the next reports.</summary>
+    public uint WantedUplinkBps
+    {
+        get => Volatile.Read(ref _wantedUplinkBps);
+        set => Volatile.Write(ref _wantedUplinkBps, value);
+    }
+
+    private uint _wantedUplinkBps;
 
     /// <summary>The round trip to the peer, from its report blocks (<see cref="DefaultRoundTripMs"/> until measured).</summary>
     public int RoundTripMs { get; private set; } = DefaultRoundTripMs;
@@ -321,7 +331,7 @@ public sealed class RtpSession
         if (VideoIn is { Ssrc: not 0 } video && _options.Remb)
         {
             Span<uint> ssrcs = [video.Ssrc];
-            length += new ReceiverEstimatedMaxBitrate(Self, _options.WantedUplinkBps, ssrcs).WriteTo(destination[length..]);
+            length += new ReceiverEstimatedMaxBitrate(Self, WantedUplinkBps, ssrcs).WriteTo(destination[length..]);
         }
         return length;
     }
