@@ -2,7 +2,7 @@ using System.Text.Json;
 using Mcu.Bench;
 
 // dotnet run -c Release --project tests/Mcu.Bench -- [--participants 8] [--seconds 20] [--talkers K]
-//                                                    [--find-max] [--json] [--compare FILE]
+//                                                    [--find-max] [--json] [--compare FILE] [--baseline]
 //   N bots (our client role) join one room on loopback, each sending 640x360@30 VP8 (encoded
 //   once and replayed, so the bots leave the CPU to the server; 320x180 or 160x90 when the
 //   server's REMB asks for less, as browsers do) and Opus, against the server
