@@ -28,6 +28,14 @@ public sealed class LastNTests : IClassFixture<ServerFixture>
     {
         var rooms = _server.Services.GetRequiredService<RoomDirectory>();
         Assert.True(rooms.TryCreate("stage-room", new RoomOptions { Layout = "grid-9", MaxParticipants = 40 }, out var room));
+        var stages = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        room.Changed += e =>
+        {
+            if (e.Type == RoomEventType.StageChanged)
+            {
+                stages.Enqueue(e.Detail ?? "");
+            }
+        };
         using var http = _server.CreateClient();
         http.DefaultRequestHeaders.Authorization = new("Bearer", ServerFixture.AdminKey);
         var bots = new List<ParticipantBot>();
@@ -76,6 +84,9 @@ public sealed class LastNTests : IClassFixture<ServerFixture>
             var shownWithin = clock.Elapsed;
             Assert.True(decodedWithin <= TimeSpan.FromSeconds(1.5), $"bot20 was decoded {decodedWithin.TotalMilliseconds:F0} ms after it began to talk");
             Assert.Equal(9, room.Participants.Count(p => p.OnStage));
+            // The events say who is seen: nine ids, bot20's among them.
+            await Eventually.Get(() => Task.FromResult(stages.LastOrDefault() ?? ""), ids => ids.Split(',').Length == 9 && ids.Split(',').Contains(talker.Id),
+                TimeSpan.FromSeconds(2), "a stageChanged event with bot20 on the canvas");
 
             // bot25 pinned: on the canvas at once, and it stays while five others talk in turn.
             var pinned = Server(25);

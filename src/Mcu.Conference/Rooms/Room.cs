@@ -504,6 +504,7 @@ public sealed partial class Room : IDisposable
     private readonly List<MixMember> _stagePeople = [];
     private readonly List<MixMember> _stageScreens = [];
     private string _onStage = "";
+    private bool _crowded;
 
     /// <summary>
     /// Orders the canvas's people by the <see cref="Stage"/> (last N: who speaks is seen), marks who
@@ -538,9 +539,14 @@ public sealed partial class Room : IDisposable
             m.OnStage = i < shown;
             m.VideoIn?.SetShown(m.OnStage);
         }
-        if (changed)
+        // Said only when who is seen changed in a room where someone is not seen (or just was):
+        // in a room whose layout shows everyone, joins and leaves say it all.
+        bool crowded = _stagePeople.Count > shown;
+        bool wasCrowded = _crowded;
+        _crowded = crowded;
+        if (changed && (crowded || wasCrowded))
         {
-            // Said only when who is seen changed: the ids on stage, in stage order.
+            // The ids on stage, in stage order.
             string onStage = string.Join(",", _stagePeople.Take(Math.Min(shown, _stagePeople.Count)).Select(m => m.Id));
             if (onStage != _onStage)
             {
