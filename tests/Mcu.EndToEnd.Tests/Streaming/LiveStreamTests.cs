@@ -33,12 +33,17 @@ public sealed class LiveStreamTests(StreamedRoom room) : IClassFixture<StreamedR
         var clock = Stopwatch.StartNew();
         await Task.Delay(TimeSpan.FromSeconds(Seconds));
         var during = await room.GetAsync(id);
+        string metrics = await room.Http.GetStringAsync("/metrics");
         await room.StopAsync(id);
         double streamed = clock.Elapsed.TotalSeconds;
         await server.WaitForExitAsync(TimeSpan.FromSeconds(15));
 
         Assert.True(during.GetProperty("bytesSent").GetInt64() > 100_000, during.GetRawText());
         Assert.True(during.GetProperty("bitrateKbps").GetInt64() > 50, during.GetRawText());
+        var samples = metrics.Split('\n').Where(l => l.StartsWith("mcu_stream", StringComparison.Ordinal)).ToList();
+        Assert.Contains("mcu_streams 1", samples);
+        Assert.Contains(samples, l => l.StartsWith("mcu_stream_bytes_sent", StringComparison.Ordinal) && double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture) > 100_000);
+        Assert.Contains(samples, l => l.StartsWith("mcu_stream_reconnects", StringComparison.Ordinal));
         var probe = await MediaTools.ProbeAsync(server.Output);
         Assert.Equal(["h264"], probe.Streams.Where(s => s.CodecType == "video").Select(s => s.CodecName));
         Assert.Equal(["aac"], probe.Streams.Where(s => s.CodecType == "audio").Select(s => s.CodecName));
