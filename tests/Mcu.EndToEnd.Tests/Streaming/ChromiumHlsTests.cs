@@ -1,5 +1,8 @@
+using Mcu.EndToEnd.Tests.Recording;
 using Mcu.Testing;
+using Mcu.Testing.Streaming;
 using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
 
 namespace Mcu.EndToEnd.Tests.Streaming;
 
@@ -75,5 +78,48 @@ public sealed class ChromiumHlsTests(StreamedRoom room, BrowserFixture browser) 
             await room.Http.DeleteAsync($"/api/rooms/{StreamedRoom.Room}/hls");
             await room.WaitForStateAsync(id, "stopped", TimeSpan.FromSeconds(15));
         }
+    }
+    [Fact]
+    public async Task The_admin_s_buttons_push_the_room_and_hand_out_a_watch_link_that_plays()
+    {
+        await using var context = await browser.Browser.NewContextAsync();
+        await context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"], new BrowserContextGrantPermissionsOptions { Origin = room.Server.BaseAddress.ToString().TrimEnd('/') });
+        var admin = await context.NewPageAsync();
+        await admin.GotoAsync(new Uri(room.Server.BaseAddress, "/").ToString());
+        await admin.FillAsync("#adminKey", RecordingServer.AdminKey);
+        await admin.FillAsync("#room", StreamedRoom.Room);
+        await admin.ClickAsync("#openRoom");
+        await Expect(admin.Locator("#manage")).ToBeVisibleAsync();
+
+        // A push to FFmpeg as the RTMP server: live in the list without the key, then stopped.
+        int port = FfmpegListener.FreeTcpPort();
+        using var server = FfmpegListener.Rtmp(port, room.HlsPath + "-rtmp.flv"); // beside the HLS folder, in the server's temporary folder
+        await admin.FillAsync("#streamUrl", server.Url);
+        await admin.ClickAsync("#startStream");
+        await Expect(admin.Locator("#streams")).ToContainTextAsync($"rtmp rtmp://127.0.0.1:{port} · live", new() { Timeout = 20_000 });
+        await Expect(admin.Locator("#streams")).Not.ToContainTextAsync("live/key");
+        await admin.ClickAsync("#stopStream");
+        await Expect(admin.Locator("#streams")).ToContainTextAsync($"rtmp rtmp://127.0.0.1:{port} · stopped", new() { Timeout = 15_000 });
+        await server.WaitForExitAsync(TimeSpan.FromSeconds(15));
+        File.Delete(server.Output);
+
+        // HLS, and a watch link for someone without WebRTC.
+        await admin.ClickAsync("#startHls");
+        await Expect(admin.Locator("#streams")).ToContainTextAsync("hls /api/rooms/streamed/hls/index.m3u8 · live", new() { Timeout = 20_000 });
+        await admin.ClickAsync("#watchLink");
+        await Expect(admin.Locator("#message")).ToContainTextAsync("Watch link copied");
+        string link = await admin.InputValueAsync("#inviteLink");
+        Assert.StartsWith(new Uri(room.Server.BaseAddress, $"/watch.html#room={StreamedRoom.Room}&token=").ToString(), link);
+        await Screenshots.TakeAsync(admin, "page-5-live-streaming");
+
+        await using var viewerContext = await browser.Browser.NewContextAsync();
+        var viewer = await viewerContext.NewPageAsync();
+        await viewer.GotoAsync(link);
+        await Eventually.Get(() => viewer.EvaluateAsync<double>("() => { const v = document.getElementById('live'); return v.readyState >= 2 ? v.currentTime : -1; }"),
+            t => t > 2, TimeSpan.FromSeconds(45), "the watch link playing");
+
+        await admin.ClickAsync("#stopHls");
+        await Expect(admin.Locator("#streams")).ToContainTextAsync("hls /api/rooms/streamed/hls/index.m3u8 · stopped", new() { Timeout = 15_000 });
+        await Expect(admin.Locator("#startHls")).ToBeEnabledAsync();
     }
 }
