@@ -186,6 +186,27 @@ public sealed class LiveStreamTests(StreamedRoom room) : IClassFixture<StreamedR
     }
 
     [Fact]
+    public async Task Srt_gets_MPEG_TS_with_H264_and_AAC()
+    {
+        int port = FfmpegListener.FreeUdpPort();
+        using var server = FfmpegListener.Srt(port, Path.Combine(_folder, "got.ts"));
+        string id = await room.StartAsync("streams", new { url = server.Url, resolution = "640x360" });
+        var live = await room.WaitForStateAsync(id, "live", TimeSpan.FromSeconds(20));
+        Assert.Equal("srt", live.GetProperty("kind").GetString());
+        Assert.Equal($"srt://127.0.0.1:{port}", live.GetProperty("target").GetString());
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        await room.StopAsync(id);
+        await server.WaitForExitAsync(TimeSpan.FromSeconds(15));
+        var probe = await MediaTools.ProbeAsync(server.Output);
+        Assert.Equal(["h264"], probe.Streams.Where(s => s.CodecType == "video").Select(s => s.CodecName));
+        Assert.Equal(["aac"], probe.Streams.Where(s => s.CodecType == "audio").Select(s => s.CodecName));
+        Assert.InRange(probe.Duration, 4, 6.5);
+        var frames = await MediaTools.VideoFramesAsync(server.Output, W, H);
+        var colour = MediaTools.ColourAt(frames[frames.Count / 2].Rgb, W, H, 0.25, 0.25);
+        Assert.True(Signals.Near(colour, StreamedRoom.People[0].Colour, 45), $"red: {colour}");
+    }
+
+    [Fact]
     public async Task Bad_requests_are_refused()
     {
         foreach (object body in new object[] { new { }, new { url = "http://127.0.0.1/x" }, new { url = "rtmp:///nohost" }, new { url = "rtmp://127.0.0.1/live/k", resolution = "1x1" },
