@@ -326,6 +326,16 @@ public sealed partial class Room : IDisposable
         Raise(new RoomEvent(type, null, detail is null ? recordingId : $"{recordingId}: {detail}"));
     }
 
+    /// <summary>A live stream (RTMP/SRT push or HLS) of this room started, stopped or failed.</summary>
+    public void ReportStream(RoomEventType type, string streamId, string? detail)
+    {
+        if (type is not (RoomEventType.StreamStarted or RoomEventType.StreamStopped or RoomEventType.StreamFailed))
+        {
+            throw new ArgumentOutOfRangeException(nameof(type), type, "not a stream event");
+        }
+        Raise(new RoomEvent(type, null, detail is null ? streamId : $"{streamId}: {detail}"));
+    }
+
     public void PinSpeaker(string? participantId)
     {
         _pinnedSpeaker = participantId;

@@ -14,6 +14,9 @@ public enum RoomEventType
     RecordingStopped,
     RecordingFailed,
     RoomClosed,
+    StreamStarted,
+    StreamStopped,
+    StreamFailed,
 }
 
 /// <summary>Something that happened in a room, for the events WebSocket and the log.</summary>

@@ -333,6 +333,7 @@ function onEvent(e) {
   }
   if (e.type === 'participantLeft' && state.screen && e.participantId === state.screen.id) stopSharing();
   if (e.type.startsWith('recording')) admin?.recordingsChanged();
+  if (e.type.startsWith('stream')) admin?.streamsChanged();
   adoptMute ||= e.type === 'participantUpdated' && e.participantId === state.call?.id && /Muted|Unmuted/.test(e.detail || '');
   clearTimeout(refreshTimer);
   refreshTimer = setTimeout(() => {
