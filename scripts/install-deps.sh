@@ -14,8 +14,8 @@ mode=${1:-server}
 # (which provides the old name). .NET needs it too, so it is usually there already.
 libssl=libssl3
 dpkg-query -W -f='${Status}' libssl3t64 2>/dev/null | grep -q "install ok installed" && libssl=libssl3t64
-runtime=(ffmpeg fonts-dejavu-core "$libssl")
-build=(cmake make gcc pkg-config libavcodec-dev libavformat-dev libavutil-dev libswresample-dev libssl-dev)
+runtime=(ffmpeg fonts-dejavu-core "$libssl" libopus0)  # libopus0: the shim calls libopus itself (in-band FEC)
+build=(cmake make gcc pkg-config libavcodec-dev libavformat-dev libavutil-dev libswresample-dev libssl-dev libopus-dev)
 recommends=yes
 case "$mode" in
   runtime) want=("${runtime[@]}" curl); recommends=no ;;  # curl: the container's HEALTHCHECK
