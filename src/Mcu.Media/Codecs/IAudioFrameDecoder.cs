@@ -9,6 +9,6 @@ public interface IAudioFrameDecoder : IDisposable
     /// <summary>See <see cref="OpusDecoder.DecodeLost"/>.</summary>
     int DecodeLost(Span<short> pcm);
 
-    /// <summary>See <see cref="OpusDecoder.DecodeFec"/>; a decoder without FEC conceals.</summary>
-    int DecodeFec(ReadOnlySpan<byte> next, Span<short> pcm) => DecodeLost(pcm);
+    /// <summary>See <see cref="OpusDecoder.DecodeFec"/>; a decoder without FEC returns 0 (the caller conceals).</summary>
+    int DecodeFec(ReadOnlySpan<byte> next, Span<short> pcm) => 0;
 }

@@ -51,17 +51,16 @@ public sealed class OpusDecoder : IAudioFrameDecoder
     }
 
     /// <summary>
-    /// Rebuilds the 20 ms frame lost just before <paramref name="next"/> from next's in-band FEC
-    /// (libopus conceals instead when next carries none: see <see cref="HasFec"/>). Decode
-    /// <paramref name="next"/> itself afterwards, as usual. Returns the samples written (960) or a
-    /// negative error.
+    /// Rebuilds the 20 ms frame lost just before <paramref name="next"/> from next's in-band FEC;
+    /// decode <paramref name="next"/> itself afterwards, as usual. Returns the samples written (960),
+    /// 0 when next carries no FEC (nothing written: conceal instead), or a negative error.
     /// </summary>
     public int DecodeFec(ReadOnlySpan<byte> next, Span<short> pcm)
     {
         ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
-        if (next.IsEmpty)
+        if (!HasFec(next))
         {
-            return DecodeLost(pcm);
+            return 0;
         }
         if (pcm.Length < AudioFormat.SamplesPerFrame)
         {
