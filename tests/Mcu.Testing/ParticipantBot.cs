@@ -30,7 +30,7 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
     private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly short[] _audioHistory = new short[AudioFormat.SampleRate]; // the last second received
     private readonly ConcurrentQueue<long> _frameTimes = new();
-    private readonly Random _loss = new(7);
+    private readonly LossSwitch _loss;
     private WhipClient? _client;
     private Thread? _sender;
     private FrameAssembler? _assembler;
@@ -50,7 +50,7 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
     private ParticipantBot(BotOptions options)
     {
         _options = options;
-        UplinkLoss = options.UplinkLoss;
+        _loss = new LossSwitch(options.LossSeed) { Uplink = options.UplinkLoss, Downlink = options.DownlinkLoss };
     }
 
     public string Name => _options.Name;
@@ -70,8 +70,24 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
     /// <summary>Stops (true) or resumes sending video, as a camera turned off.</summary>
     public bool VideoPaused { get; set; }
 
-    /// <summary>Fraction of outgoing packets dropped now (starts at <see cref="BotOptions.UplinkLoss"/>).</summary>
-    public double UplinkLoss { get; set; }
+    /// <summary>Fraction of outgoing RTP packets dropped now (starts at <see cref="BotOptions.UplinkLoss"/>).</summary>
+    public double UplinkLoss
+    {
+        get => _loss.Uplink;
+        set => _loss.Uplink = value;
+    }
+
+    /// <summary>Fraction of incoming RTP packets dropped now (starts at <see cref="BotOptions.DownlinkLoss"/>).</summary>
+    public double DownlinkLoss
+    {
+        get => _loss.Downlink;
+        set => _loss.Downlink = value;
+    }
+
+    /// <summary>Audio packets sent (DTX silence sends few).</summary>
+    public long AudioPacketsSent => Volatile.Read(ref _audioPacketsSent);
+
+    private long _audioPacketsSent;
 
     /// <summary>Video packets sent again because the server NACKed them.</summary>
     public long Retransmissions { get; private set; }
@@ -82,7 +98,11 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
     {
         var bot = new ParticipantBot(options);
         bot._client = await WhipClient.ConnectAsync(http, whipEndpoint, bot,
-            new WhipClientOptions { VideoCodec = options.VideoCodec, Direction = options.Direction, BearerToken = options.BearerToken, Protocol = options.Protocol }, ct);
+            new WhipClientOptions
+            {
+                VideoCodec = options.VideoCodec, Direction = options.Direction, BearerToken = options.BearerToken, Protocol = options.Protocol,
+                Red = options.Red, Loss = bot._loss,
+            }, ct);
         var answer = bot._client.Answer;
         bot._videoPayloadType = answer.Video?.PayloadType ?? -1;
         bot._audioPayloadType = answer.Audio?.PayloadType ?? -1;
@@ -255,6 +275,12 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
             picture.Fill(Bt601.LumaOf(c.R, c.G, c.B), Bt601.CbOf(c.R, c.G, c.B), Bt601.CrOf(c.R, c.G, c.B));
         }
         using var opus = new OpusEncoder();
+        opus.SetFec(_options.FecLossPercent);
+        opus.SetDtx(_options.Dtx);
+        var dtx = new OpusDtxGate();
+        int redPayloadType = answer.Audio?.RedPayloadType ?? -1;
+        var red = _options.Red && redPayloadType >= 0 ? new RedEncoder(_audioPayloadType) : null;
+        var redPayload = new byte[RedEncoder.MaxLength(MaxPayload)];
         var packet = new byte[1500];
         var payload = new byte[MaxPayload];
         var pcm = new short[AudioFormat.SamplesPerFrame];
@@ -289,9 +315,17 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
                     }
                     AddBeep(pcm, audioSamples);
                     int length = opus.Encode(pcm, payload);
-                    if (length > 0)
+                    if (length > 0 && dtx.ShouldSend(payload.AsSpan(0, length)))
                     {
-                        SendRtp(connection, packet, payload.AsSpan(0, length), _audioPayloadType, audioSeq++, (uint)audioSamples, _client.AudioSsrc, marker: false);
+                        var sent = payload.AsSpan(0, length);
+                        int type = _audioPayloadType;
+                        if (red is not null)
+                        {
+                            sent = redPayload.AsSpan(0, red.Encode(sent, (uint)audioSamples, redPayload));
+                            type = redPayloadType;
+                        }
+                        SendRtp(connection, packet, sent, type, audioSeq++, (uint)audioSamples, _client.AudioSsrc, marker: false);
+                        Interlocked.Increment(ref _audioPacketsSent);
                     }
                     audioSamples += AudioFormat.SamplesPerFrame;
                     nextAudio += AudioFormat.FrameMillis * 1000;
@@ -385,11 +419,7 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
                 _historyLength[slot] = length;
                 _historySeq[slot] = seq;
             }
-            if (Lost())
-            {
-                return; // dropped "on the network"
-            }
-            if (connection.SendRtp(buffer, length))
+            if (_client!.SendRtp(buffer, length)) // unless the loss switch drops it "on the network"
             {
                 Interlocked.Increment(ref _packetsSent);
             }
@@ -407,12 +437,8 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
             }
             Retransmissions++;
             _history[slot].AsSpan(0, _historyLength[slot]).CopyTo(_resend);
-            if (!Lost())
-            {
-                connection.SendRtp(_resend, _historyLength[slot]);
-            }
+            _client!.SendRtp(_resend, _historyLength[slot]);
         }
     }
 
-    private bool Lost() => UplinkLoss > 0 && _loss.NextDouble() < UplinkLoss;
 }

@@ -301,6 +301,10 @@ public sealed class AudioReceiver : IDisposable
                 return Step.Nothing;
             }
             int lost = (ushort)(_sequences[first & (Capacity - 1)] - _lastSequence - 1);
+            if (first - _next > lost)
+            {
+                _inDtx = true; // time passed with no sequence number missing: the sender was in DTX
+            }
             _next = Math.Max(_next, first - Math.Min(lost, MaxDepth));
             if (_highest - _next + 1 < TargetDepth && ++_heldTicks < TargetDepth)
             {
@@ -329,7 +333,6 @@ public sealed class AudioReceiver : IDisposable
             // fall silent until packets come again.
             if (_inDtx || _lastVoiceless || _concealed++ >= MaxConcealed)
             {
-                _inDtx |= _lastVoiceless;
                 _playing = false;
                 return Step.Nothing;
             }

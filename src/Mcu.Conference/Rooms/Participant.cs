@@ -44,7 +44,7 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
         {
             if (audio.RemoteDirection is SdpDirection.SendRecv or SdpDirection.SendOnly && role == ParticipantRole.Participant)
             {
-                AudioIn = new AudioReceiver(audio.PayloadType, audio.AudioLevelExtId, room.Options.Decoders.CreateAudio());
+                AudioIn = new AudioReceiver(audio.PayloadType, audio.AudioLevelExtId, room.Options.Decoders.CreateAudio(), audio.RedPayloadType, room.Options.LossRecovery);
             }
             if (audio.RemoteDirection is SdpDirection.SendRecv or SdpDirection.RecvOnly && role != ParticipantRole.Screen)
             {
@@ -150,7 +150,7 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
             _rtcp.OnVideoPacket(rtp);
             VideoIn.OnRtp(rtp, nowMs);
         }
-        else if (AudioIn is not null && rtp.PayloadType == AudioIn.PayloadType)
+        else if (AudioIn is not null && (rtp.PayloadType == AudioIn.PayloadType || rtp.PayloadType == AudioIn.RedPayloadType))
         {
             _rtcp.OnAudioPacket(rtp, nowMs);
             AudioIn.OnRtp(rtp);
@@ -227,7 +227,11 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
         VideoDecodeFailures: VideoIn?.DecodeFailures ?? 0,
         AudioPacketsDropped: AudioIn?.PacketsDropped ?? 0,
         VideoFramesDropped: VideoIn?.FramesDropped ?? 0,
-        VideoFramesUnsent: VideoQueue?.FramesDropped ?? 0);
+        VideoFramesUnsent: VideoQueue?.FramesDropped ?? 0,
+        AudioFramesDecoded: AudioIn?.FramesDecoded ?? 0,
+        AudioFramesRecoveredByRed: AudioIn?.FramesRecoveredByRed ?? 0,
+        AudioFramesRecoveredByFec: AudioIn?.FramesRecoveredByFec ?? 0,
+        AudioFramesSilent: AudioIn?.FramesSilent ?? 0);
 
     public void Dispose()
     {

@@ -20,4 +20,8 @@ public sealed record ParticipantStats(
     long VideoDecodeFailures = 0,
     long AudioPacketsDropped = 0,
     long VideoFramesDropped = 0,
-    long VideoFramesUnsent = 0);
+    long VideoFramesUnsent = 0,
+    long AudioFramesDecoded = 0,             // RED's copies of lost packets included
+    long AudioFramesRecoveredByRed = 0,
+    long AudioFramesRecoveredByFec = 0,
+    long AudioFramesSilent = 0);

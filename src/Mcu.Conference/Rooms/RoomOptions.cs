@@ -25,6 +25,12 @@ public sealed record RoomOptions
     /// <summary>Each participant's canvas leaves out their own tile (costs one encode per participant).</summary>
     public bool HideSelf { get; init; }
 
+    /// <summary>
+    /// Lost audio is rebuilt from the copies in Opus RED packets and from in-band FEC before the mix
+    /// (on by default); off, every loss is concealed (PLC), as before either existed.
+    /// </summary>
+    public bool LossRecovery { get; init; } = true;
+
     /// <summary>How long a participant's last picture is held when they stop sending, before the placeholder.</summary>
     public int StaleVideoMs { get; init; } = 2000;
 

@@ -14,7 +14,8 @@ public sealed record CreateRoomRequest(
     int? FramesPerSecond = null,
     bool? HideSelf = null,
     int? MaxViewers = null,
-    string? Node = null);
+    string? Node = null,
+    bool? LossRecovery = null);
 
 /// <summary>
 /// GET /api/rooms. With several nodes also the room's <c>node</c> and <c>state</c> ("live", or "ended"
@@ -43,7 +44,7 @@ public sealed record RoomView(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Node = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? NodeUrl = null);
 
-public sealed record RoomSettings(string DefaultTier, string MaxTier, IReadOnlyList<string> Codecs, int MaxParticipants, int FramesPerSecond, bool HideSelf, int MaxViewers);
+public sealed record RoomSettings(string DefaultTier, string MaxTier, IReadOnlyList<string> Codecs, int MaxParticipants, int FramesPerSecond, bool HideSelf, int MaxViewers, bool LossRecovery = true);
 
 public sealed record ParticipantView(
     string Id,
