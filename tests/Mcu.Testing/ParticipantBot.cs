@@ -40,7 +40,9 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
     private VideoFrame? _latest;
     private int _audioWrite;
     private volatile bool _keyframeRequested = true;
-    private int _videoPayloadType = -1, _audioPayloadType = -1;
+    private int _videoPayloadType = -1, _audioPayloadType = -1, _redPayloadType = -1;
+    private readonly RedBlock[] _redBlocks = new RedBlock[RedPayload.MaxBlocks];
+    private int _lastAudioSeq = -1;
     private readonly Lock _sendLock = new();
     private readonly byte[][] _history = new byte[512][];
     private readonly int[] _historyLength = new int[512];
@@ -64,6 +66,12 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
     public long AudioPacketsReceived { get; private set; }
 
     public long KeyframeRequestsReceived { get; private set; }
+
+    /// <summary>Audio packets received as Opus in RED.</summary>
+    public long RedPacketsReceived { get; private set; }
+
+    /// <summary>Audio frames lost on the way down and played from a later RED packet's copy.</summary>
+    public long AudioFramesRecoveredByRed { get; private set; }
 
     public long PacketsSent => Volatile.Read(ref _packetsSent);
 
@@ -106,6 +114,7 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
         var answer = bot._client.Answer;
         bot._videoPayloadType = answer.Video?.PayloadType ?? -1;
         bot._audioPayloadType = answer.Audio?.PayloadType ?? -1;
+        bot._redPayloadType = answer.Audio?.RedPayloadType ?? -1;
         var codec = answer.Video?.Codec == CodecKind.H264 ? VideoCodec.H264 : VideoCodec.Vp8;
         bot._assembler = codec == VideoCodec.H264 ? H264Depacketizer.CreateAssembler() : Vp8Depacketizer.CreateAssembler();
         bot._decoder = options.DecodeVideo ? new VideoDecoder(codec) : null;
@@ -194,13 +203,34 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
             else if (rtp.PayloadType == _audioPayloadType)
             {
                 AudioPacketsReceived++;
-                int samples = _opusDecoder!.Decode(rtp.Payload, _pcm);
-                for (int i = 0; i < samples; i++)
-                {
-                    _audioHistory[_audioWrite] = _pcm[i];
-                    _audioWrite = (_audioWrite + 1) % _audioHistory.Length;
-                }
+                _lastAudioSeq = rtp.SequenceNumber;
+                KeepAudio(rtp.Payload);
             }
+            else if (rtp.PayloadType == _redPayloadType && RedPayload.TryParse(rtp.Payload, _redBlocks, out int count))
+            {
+                AudioPacketsReceived++;
+                RedPacketsReceived++;
+                // Packets lost on the way: their copies in this one (oldest first) play before it.
+                int lost = _lastAudioSeq < 0 ? 0 : (ushort)(rtp.SequenceNumber - _lastAudioSeq - 1);
+                _lastAudioSeq = rtp.SequenceNumber;
+                for (int b = Math.Max(0, count - 1 - lost); b < count - 1; b++)
+                {
+                    AudioFramesRecoveredByRed++;
+                    KeepAudio(_redBlocks[b].In(rtp.Payload));
+                }
+                KeepAudio(_redBlocks[count - 1].In(rtp.Payload));
+            }
+        }
+    }
+
+    /// <summary>Decodes one Opus payload into the history of what was heard.</summary>
+    private void KeepAudio(ReadOnlySpan<byte> opus)
+    {
+        int samples = _opusDecoder!.Decode(opus, _pcm);
+        for (int i = 0; i < samples; i++)
+        {
+            _audioHistory[_audioWrite] = _pcm[i];
+            _audioWrite = (_audioWrite + 1) % _audioHistory.Length;
         }
     }
 

@@ -48,7 +48,10 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
             }
             if (audio.RemoteDirection is SdpDirection.SendRecv or SdpDirection.RecvOnly && role != ParticipantRole.Screen)
             {
-                AudioOut = new RtpSender(audioSsrc, audio.PayloadType, 48_000, keepHistory: false);
+                // Opus in RED when negotiated: copies of earlier packets once the receiver reports loss.
+                bool red = audio.RedPayloadType is not null && room.Options.LossRecovery;
+                AudioOut = new RtpSender(audioSsrc, red ? audio.RedPayloadType!.Value : audio.PayloadType, 48_000, keepHistory: false);
+                AudioDownlink = red ? new AudioDownlink(AudioOut, audio.PayloadType) : null;
             }
         }
         if (answer.Video is { } video)
@@ -108,6 +111,9 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
     internal VideoReceiver? VideoIn { get; }
 
     internal RtpSender? AudioOut { get; }
+
+    /// <summary>The mix in RED to this participant, when they negotiated it (sent through <see cref="AudioOut"/>).</summary>
+    internal AudioDownlink? AudioDownlink { get; }
 
     internal RtpSender? VideoOut { get; }
 

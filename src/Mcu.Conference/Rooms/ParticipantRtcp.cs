@@ -229,6 +229,10 @@ internal sealed class ParticipantRtcp
         {
             _session.OnReportBlock(block, ntpNow);
         }
+        if (block.Ssrc == _participant.AudioOut?.Ssrc)
+        {
+            _participant.AudioDownlink?.OnLossReport(block.FractionLost / 256.0);
+        }
         if (videoOut is not null && block.Ssrc == videoOut.Ssrc && _participant.Tiers.OnLossReport(block.FractionLost / 256.0, block.ExtendedHighestSequence, nowMs))
         {
             _participant.RequestKeyframeFromRoom();

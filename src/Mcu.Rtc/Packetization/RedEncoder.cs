@@ -39,14 +39,17 @@ public sealed class RedEncoder
     /// <summary>
     /// Writes <paramref name="primary"/> (at RTP <paramref name="timestamp"/>) and the earlier payloads
     /// still within reach (a 14-bit timestamp offset, a 10-bit length) to <paramref name="destination"/>;
-    /// returns the length. An empty primary (a DTX gap) is sent alone and not repeated.
+    /// returns the length. <paramref name="copies"/> (at most <see cref="Distance"/>, which is the
+    /// default) says how many earlier payloads to repeat now: 0 sends the primary alone in RED, as a
+    /// sender does while its receiver reports no loss. The payloads are remembered either way.
     /// </summary>
-    public int Encode(ReadOnlySpan<byte> primary, uint timestamp, Span<byte> destination)
+    public int Encode(ReadOnlySpan<byte> primary, uint timestamp, Span<byte> destination, int? copies = null)
     {
+        int repeat = Math.Clamp(copies ?? Distance, 0, Distance);
         // Oldest first: _previous[_stored - 1] is the oldest kept.
         int blocks = 0, redundantBytes = 0;
         Span<int> usable = stackalloc int[MaxDistance];
-        for (int i = _stored - 1; i >= 0; i--)
+        for (int i = Math.Min(_stored, repeat) - 1; i >= 0; i--)
         {
             uint offset = timestamp - _previousTimestamp[i];
             if (offset is > 0 and <= RedPayload.MaxTimestampOffset && _previousLength[i] > 0)
