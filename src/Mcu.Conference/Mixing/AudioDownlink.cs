@@ -6,11 +6,10 @@ namespace Mcu.Conference.Mixing;
 
 /// <summary>
 /// The mixed audio on its way to a participant who negotiated Opus in RED (RFC 2198): every packet
-/// is RED, with the primary alone while their receiver reports show no loss, and with copies of the
-/// two packets before it once a report shows loss (the downlink is half of what a listener loses),
-/// until <see cref="QuietReportsOff"/> reports in a row show none. The copies cost about twice the
-/// audio bitrate, so they go only where they help. Sends on the room's audio tick; reports arrive
-/// on the receive loop.
+/// is RED, with copies of the two packets before it (the downlink is half of what a listener loses)
+/// from the start until <see cref="QuietReportsOff"/> receiver reports in a row show no loss, then
+/// the primary alone until a report shows loss again. The copies cost about twice the audio bitrate,
+/// so they go only where they help. Sends on the room's audio tick; reports arrive on the receive loop.
 /// </summary>
 internal sealed class AudioDownlink
 {
@@ -23,7 +22,7 @@ internal sealed class AudioDownlink
     private readonly RtpSender _sender;
     private readonly RedEncoder _red;
     private readonly byte[] _packet = new byte[RedEncoder.MaxLength(Media.Codecs.OpusEncoder.MaxPacketSize)];
-    private int _quietReports = QuietReportsOff;
+    private int _quietReports; // copies from the start, until reports say the way is clean
 
     /// <param name="sender">The participant's audio stream, whose payload type is RED's.</param>
     /// <param name="opusPayloadType">The payload type of the Opus blocks inside.</param>
