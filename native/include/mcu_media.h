@@ -187,6 +187,23 @@ MCU_API int mcu_opus_encoder_set_bitrate(mcu_opus_encoder *encoder, int bitrate_
 MCU_API int mcu_opus_encoder_set_fec(mcu_opus_encoder *encoder, int loss_percent);
 MCU_API int mcu_opus_encoder_set_dtx(mcu_opus_encoder *encoder, int enabled);
 
+/* ---- noise suppression, gain, voice activity (audio_processing.cpp), issue #16 ---- */
+/* The WebRTC project's AudioProcessing module (Debian's libwebrtc-audio-processing, 0.3 or
+ * 1.x) for one participant's incoming audio, 48 kHz mono. */
+
+typedef struct mcu_audio_processor mcu_audio_processor;
+
+/* noise_suppression, auto_gain: 0 off, else on. Voice activity is always detected. */
+MCU_API int mcu_audio_processor_create(int noise_suppression, int auto_gain, mcu_audio_processor **processor);
+MCU_API void mcu_audio_processor_destroy(mcu_audio_processor *processor);
+
+/* Turns noise suppression and automatic gain on or off on the running processor. */
+MCU_API int mcu_audio_processor_configure(mcu_audio_processor *processor, int noise_suppression, int auto_gain);
+
+/* Processes pcm in place (samples a multiple of 480, 10 ms: 960 for one 20 ms frame).
+ * Returns 1 when it heard voice in any 10 ms of it, 0 when not, or a negative AVERROR. */
+MCU_API int mcu_audio_processor_process(mcu_audio_processor *processor, int16_t *pcm, int samples);
+
 #ifdef __cplusplus
 }
 #endif
