@@ -1,3 +1,4 @@
+using Mcu.Media.Audio;
 using Mcu.Media.Codecs;
 using Mcu.Media.Frames;
 using Mcu.Rtc.Packetization;
@@ -65,6 +66,9 @@ public sealed class AudioReceiver : IDisposable
     private long _framesSilent;
     private int _lastAudioLevel = -1;
     private uint _ssrc;
+    private int _voiceSettings;            // bit 0 noise suppression, bit 1 automatic gain; set from any thread
+    private VoiceProcessor? _voice;        // the audio tick's alone, made when first wanted
+    private bool _voiceActive;
 
     /// <param name="payloadType">Opus's payload type.</param>
     /// <param name="redPayloadType">Opus in RED (RFC 2198), if negotiated.</param>
@@ -115,6 +119,19 @@ public sealed class AudioReceiver : IDisposable
 
     /// <summary>Frames of the sender's DTX (its silence, its comfort noise): neither decoded nor mixed.</summary>
     public long FramesSilent => Volatile.Read(ref _framesSilent);
+
+    /// <summary>Noise suppression on this participant's audio before the mix.</summary>
+    public bool NoiseSuppression => (Volatile.Read(ref _voiceSettings) & 1) != 0;
+
+    /// <summary>Automatic gain towards a common level on this participant's audio before the mix.</summary>
+    public bool AutoGain => (Volatile.Read(ref _voiceSettings) & 2) != 0;
+
+    /// <summary>Whether the audio processing heard voice in the last frame (false while it is off).</summary>
+    public bool VoiceActive => Volatile.Read(ref _voiceActive);
+
+    /// <summary>Turns noise suppression and automatic gain on or off from the next frame; from any thread.</summary>
+    public void SetVoiceProcessing(bool noiseSuppression, bool autoGain) =>
+        Volatile.Write(ref _voiceSettings, (noiseSuppression ? 1 : 0) | (autoGain ? 2 : 0));
 
     /// <summary>The sender's own RFC 6464 level of its last packet (0 loudest … 127 silent), if it sends one.</summary>
     public int? LastAudioLevel => Volatile.Read(ref _lastAudioLevel) is >= 0 and var level ? level : null;
@@ -172,34 +189,72 @@ public sealed class AudioReceiver : IDisposable
             step = TakeNext(out length);
         }
         // Outside the lock: the receive loop may store the packets that follow meanwhile.
+        if (step == Step.Nothing)
+        {
+            return false;
+        }
+        Produce(step, length, pcm);
+        Clean(pcm[..AudioFormat.SamplesPerFrame]);
+        return true;
+    }
+
+    public void Dispose()
+    {
+        _decoder.Dispose();
+        _voice?.Dispose();
+    }
+
+    /// <summary>The frame of a step: decoded, rebuilt from FEC, or concealed.</summary>
+    private void Produce(Step step, int length, Span<short> pcm)
+    {
         switch (step)
         {
-            case Step.Nothing:
-                return false;
             case Step.Fec:
                 int rebuilt = _decoder.DecodeFec(_decodeInput.AsSpan(0, length), _decodeBuffer);
                 if (rebuilt <= 0)
                 {
-                    return Conceal(pcm); // the next packet carries no FEC
+                    Conceal(pcm); // the next packet carries no FEC
+                    return;
                 }
                 Interlocked.Increment(ref _framesRecoveredByFec);
                 CopyFrame(_decodeBuffer.AsSpan(0, rebuilt), pcm);
-                return true;
+                return;
             case Step.Decode:
                 int samples = _decoder.Decode(_decodeInput.AsSpan(0, length), _decodeBuffer);
                 if (samples <= 0)
                 {
-                    return Conceal(pcm);
+                    Conceal(pcm);
+                    return;
                 }
                 Interlocked.Increment(ref _framesDecoded);
                 CopyFrame(_decodeBuffer.AsSpan(0, samples), pcm);
-                return true;
+                return;
             default:
-                return Conceal(pcm);
+                Conceal(pcm);
+                return;
         }
     }
 
-    public void Dispose() => _decoder.Dispose();
+    /// <summary>Noise suppression and automatic gain, when on, on the audio tick (the processor keeps state across frames).</summary>
+    private void Clean(Span<short> frame)
+    {
+        int settings = Volatile.Read(ref _voiceSettings);
+        if (settings == 0)
+        {
+            Volatile.Write(ref _voiceActive, false);
+            return;
+        }
+        bool noiseSuppression = (settings & 1) != 0, autoGain = (settings & 2) != 0;
+        if (_voice is null)
+        {
+            _voice = new VoiceProcessor(noiseSuppression, autoGain);
+        }
+        else
+        {
+            _voice.Configure(noiseSuppression, autoGain);
+        }
+        Volatile.Write(ref _voiceActive, _voice.Process(frame));
+    }
 
     /// <summary>Stores one frame's payload; false when it was dropped. Under the lock.</summary>
     private bool Store(ReadOnlySpan<byte> payload, ushort sequence, uint timestamp, bool fromRed)
@@ -400,17 +455,16 @@ public sealed class AudioReceiver : IDisposable
         return _present[slot] && _frames[slot] == frame;
     }
 
-    private bool Conceal(Span<short> pcm)
+    private void Conceal(Span<short> pcm)
     {
         Interlocked.Increment(ref _framesConcealed);
         int samples = _decoder.DecodeLost(_decodeBuffer);
         if (samples <= 0)
         {
             pcm[..AudioFormat.SamplesPerFrame].Clear();
-            return true;
+            return;
         }
         CopyFrame(_decodeBuffer.AsSpan(0, samples), pcm);
-        return true;
     }
 
     private static void CopyFrame(ReadOnlySpan<short> decoded, Span<short> pcm)

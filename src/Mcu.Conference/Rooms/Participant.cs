@@ -45,6 +45,7 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
             if (audio.RemoteDirection is SdpDirection.SendRecv or SdpDirection.SendOnly && role == ParticipantRole.Participant)
             {
                 AudioIn = new AudioReceiver(audio.PayloadType, audio.AudioLevelExtId, room.Options.Decoders.CreateAudio(), audio.RedPayloadType, room.Options.LossRecovery);
+                AudioIn.SetVoiceProcessing(room.Options.NoiseSuppression, room.Options.AutoGain);
             }
             if (audio.RemoteDirection is SdpDirection.SendRecv or SdpDirection.RecvOnly && role != ParticipantRole.Screen)
             {
@@ -127,6 +128,28 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
     public bool IsConnected => State == PeerState.Connected;
 
     public bool SendsVideo => VideoIn is not null;
+
+    /// <summary>Noise suppression on what they send, before the mix.</summary>
+    public bool NoiseSuppression => AudioIn?.NoiseSuppression ?? false;
+
+    /// <summary>Automatic gain on what they send, before the mix.</summary>
+    public bool AutoGain => AudioIn?.AutoGain ?? false;
+
+    /// <summary>Noise suppression and automatic gain on what they send (null: unchanged); false when they send no audio or nothing changed.</summary>
+    public bool SetVoiceProcessing(bool? noiseSuppression, bool? autoGain)
+    {
+        if (AudioIn is not { } audio)
+        {
+            return false;
+        }
+        bool ns = noiseSuppression ?? audio.NoiseSuppression, agc = autoGain ?? audio.AutoGain;
+        if (ns == audio.NoiseSuppression && agc == audio.AutoGain)
+        {
+            return false;
+        }
+        audio.SetVoiceProcessing(ns, agc);
+        return true;
+    }
 
     /// <summary>Binds the participant to its connection (made from the same answer).</summary>
     public void Attach(RtcConnection connection) => Connection = connection;

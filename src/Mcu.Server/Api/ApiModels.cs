@@ -15,7 +15,9 @@ public sealed record CreateRoomRequest(
     bool? HideSelf = null,
     int? MaxViewers = null,
     string? Node = null,
-    bool? LossRecovery = null);
+    bool? LossRecovery = null,
+    bool? NoiseSuppression = null,
+    bool? AutoGain = null);
 
 /// <summary>
 /// GET /api/rooms. With several nodes also the room's <c>node</c> and <c>state</c> ("live", or "ended"
@@ -44,7 +46,7 @@ public sealed record RoomView(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Node = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? NodeUrl = null);
 
-public sealed record RoomSettings(string DefaultTier, string MaxTier, IReadOnlyList<string> Codecs, int MaxParticipants, int FramesPerSecond, bool HideSelf, int MaxViewers, bool LossRecovery = true);
+public sealed record RoomSettings(string DefaultTier, string MaxTier, IReadOnlyList<string> Codecs, int MaxParticipants, int FramesPerSecond, bool HideSelf, int MaxViewers, bool LossRecovery = true, bool NoiseSuppression = false, bool AutoGain = false);
 
 public sealed record ParticipantView(
     string Id,
@@ -57,15 +59,19 @@ public sealed record ParticipantView(
     string? PinnedTier,
     string Codec,
     bool SendsVideo,
-    DateTimeOffset JoinedAt)
+    DateTimeOffset JoinedAt,
+    bool NoiseSuppression = false,
+    bool AutoGain = false)
 {
     public static ParticipantView Of(Participant p) => new(
         p.Id, p.DisplayName, p.Role switch { ParticipantRole.Viewer => "viewer", ParticipantRole.Screen => "screen", _ => "participant" }, p.State.ToString(),
-        p.AudioMuted, p.VideoMuted, p.Tier.Name, p.Tiers.Pinned?.Name, p.OutputCodec.ToString(), p.SendsVideo, p.JoinedAt);
+        p.AudioMuted, p.VideoMuted, p.Tier.Name, p.Tiers.Pinned?.Name, p.OutputCodec.ToString(), p.SendsVideo, p.JoinedAt,
+        p.NoiseSuppression, p.AutoGain);
 }
 
 /// <summary>PATCH /api/rooms/{room}/participants/{id}: fields left out stay as they are. Tier "auto" unpins.</summary>
-public sealed record UpdateParticipantRequest(string? DisplayName = null, bool? AudioMuted = null, bool? VideoMuted = null, string? Tier = null);
+public sealed record UpdateParticipantRequest(string? DisplayName = null, bool? AudioMuted = null, bool? VideoMuted = null, string? Tier = null,
+    bool? NoiseSuppression = null, bool? AutoGain = null);
 
 /// <summary>PUT /api/rooms/{room}/speaker: a participant id, or null to let the loudest speak.</summary>
 public sealed record SpeakerRequest(string? ParticipantId);
