@@ -17,7 +17,7 @@ project=tests/Mcu.Fuzz
 plain="$root/$project/bin/Release/net10.0"
 work="${FUZZ_DIR:-$root/$project/bin/afl}"
 
-targets=(stun ice-lite rtp rtcp srtp sdp vp8 h264 picture-size jitter dtls layout room-token)
+targets=(stun ice-lite rtp rtcp srtp sdp vp8 h264 picture-size jitter red dtls layout room-token)
 
 usage() {
   echo "usage: scripts/fuzz.sh TARGET SECONDS | --all SECONDS | --list" >&2

@@ -14,8 +14,12 @@ mode=${1:-server}
 # (which provides the old name). .NET needs it too, so it is usually there already.
 libssl=libssl3
 dpkg-query -W -f='${Status}' libssl3t64 2>/dev/null | grep -q "install ok installed" && libssl=libssl3t64
-runtime=(ffmpeg fonts-dejavu-core "$libssl")
-build=(cmake make gcc pkg-config libavcodec-dev libavformat-dev libavutil-dev libswresample-dev libssl-dev)
+# The shim calls libopus itself (in-band FEC) and WebRTC's audio processing (noise suppression, gain):
+# its 0.3 on Debian 12, 1.3 (another package name, another API) on Debian 13 and Ubuntu 24.04.
+apm=libwebrtc-audio-processing-1-3
+[ "$ID" = debian ] && [ "${VERSION_ID:-}" = 12 ] && apm=libwebrtc-audio-processing1
+runtime=(ffmpeg fonts-dejavu-core "$libssl" libopus0 "$apm")
+build=(cmake make gcc g++ pkg-config libavcodec-dev libavformat-dev libavutil-dev libswresample-dev libssl-dev libopus-dev libwebrtc-audio-processing-dev)
 recommends=yes
 case "$mode" in
   runtime) want=("${runtime[@]}" curl); recommends=no ;;  # curl: the container's HEALTHCHECK

@@ -112,32 +112,6 @@ MCU_API int mcu_video_encoder_receive_packet(mcu_video_encoder *encoder, const u
  * encoder, so the next frame is a keyframe. Returns 0 or a negative AVERROR. */
 MCU_API int mcu_video_encoder_set_bitrate(mcu_video_encoder *encoder, int bitrate_kbps);
 
-/* ---- audio (audio_codec.c) ------------------------------------------------- */
-
-typedef struct mcu_opus_decoder mcu_opus_decoder;
-typedef struct mcu_opus_encoder mcu_opus_encoder;
-
-/* libopus decoder, 48 kHz mono 16-bit output. */
-MCU_API int mcu_opus_decoder_create(mcu_opus_decoder **decoder);
-MCU_API void mcu_opus_decoder_destroy(mcu_opus_decoder *decoder);
-
-/* Decodes one packet into pcm (capacity in samples; 5760 covers Opus' longest
- * 120 ms packet). data == NULL or size == 0 asks for packet loss concealment of
- * one 20 ms frame. Returns the number of samples written or a negative AVERROR
- * (AVERROR(ENOSPC) if capacity is too small). */
-MCU_API int mcu_opus_decoder_decode(mcu_opus_decoder *decoder, const uint8_t *data, int size,
-                                    int16_t *pcm, int capacity);
-
-/* libopus encoder: 48 kHz mono 16-bit input in 20 ms frames, VBR, VoIP
- * application, in-band FEC tuned for 10 % loss. bitrate in bits per second. */
-MCU_API int mcu_opus_encoder_create(int bitrate_bps, mcu_opus_encoder **encoder);
-MCU_API void mcu_opus_encoder_destroy(mcu_opus_encoder *encoder);
-
-/* Encodes exactly 960 samples. Returns the packet length written to out, or a
- * negative AVERROR (AVERROR(ENOSPC) if capacity is too small). */
-MCU_API int mcu_opus_encoder_encode(mcu_opus_encoder *encoder, const int16_t *pcm, int samples,
-                                    uint8_t *out, int capacity);
-
 /* ---- fragmented MP4 recording (mp4_writer.c) ------------------------------- */
 
 typedef struct mcu_mp4_writer mcu_mp4_writer;
@@ -205,6 +179,66 @@ MCU_API int mcu_stream_writer_finish(mcu_stream_writer *writer);
 
 /* Finishes (if opened and not done yet, ignoring errors) and frees the writer. */
 MCU_API void mcu_stream_writer_destroy(mcu_stream_writer *writer);
+/* ---- Opus through libopus (opus.c), issue #16 audio quality ------------------ */
+/* libopus itself, not libavcodec's wrapper, for in-band FEC, DTX and live settings.
+ * 48 kHz mono 16-bit. Errors are negative AVERRORs like the rest of the shim. */
+
+typedef struct mcu_opus_decoder mcu_opus_decoder;
+typedef struct mcu_opus_encoder mcu_opus_encoder;
+
+MCU_API int mcu_opus_decoder_create(mcu_opus_decoder **decoder);
+MCU_API void mcu_opus_decoder_destroy(mcu_opus_decoder *decoder);
+
+/* Decodes one packet into pcm (capacity in samples, at least 960; 5760 covers
+ * Opus' longest 120 ms packet). data == NULL or size == 0 conceals one lost 20 ms
+ * frame (PLC). Returns the number of samples written or a negative AVERROR
+ * (AVERROR(ENOSPC) if capacity is too small, AVERROR_INVALIDDATA for a bad packet). */
+MCU_API int mcu_opus_decoder_decode(mcu_opus_decoder *decoder, const uint8_t *data, int size,
+                                    int16_t *pcm, int capacity);
+
+/* Recovers the frame lost just before `data` from data's in-band FEC (LBRR) and
+ * writes `samples` samples (the lost frame's duration, a multiple of 2.5 ms; 960
+ * for 20 ms). Without FEC in data libopus conceals instead (see
+ * mcu_opus_packet_has_fec). `data` must then be decoded normally as the next frame. */
+MCU_API int mcu_opus_decoder_decode_fec(mcu_opus_decoder *decoder, const uint8_t *data, int size,
+                                        int16_t *pcm, int samples);
+
+/* 1 when the packet's first frame carries in-band FEC for the frame before it, else 0. */
+MCU_API int mcu_opus_packet_has_fec(const uint8_t *data, int size);
+
+/* Encoder: 48 kHz mono, 20 ms frames, VBR, VoIP application, complexity 5,
+ * in-band FEC for 10 % loss, DTX off. bitrate in bits per second (6000-510000). */
+MCU_API int mcu_opus_encoder_create(int bitrate_bps, mcu_opus_encoder **encoder);
+MCU_API void mcu_opus_encoder_destroy(mcu_opus_encoder *encoder);
+
+/* Encodes exactly 960 samples. Returns the packet length written to out or a
+ * negative AVERROR. With DTX on, a packet of 1 or 2 bytes means "silence: the
+ * packet need not be sent" (libopus sends a real one every 400 ms meanwhile). */
+MCU_API int mcu_opus_encoder_encode(mcu_opus_encoder *encoder, const int16_t *pcm, int samples,
+                                    uint8_t *out, int capacity);
+
+/* Changes the running encoder; each returns 0 or a negative AVERROR. */
+MCU_API int mcu_opus_encoder_set_bitrate(mcu_opus_encoder *encoder, int bitrate_bps);
+/* loss_percent 0 turns in-band FEC off; 1-100 turns it on, tuned for that loss. */
+MCU_API int mcu_opus_encoder_set_fec(mcu_opus_encoder *encoder, int loss_percent);
+MCU_API int mcu_opus_encoder_set_dtx(mcu_opus_encoder *encoder, int enabled);
+
+/* ---- noise suppression, gain, voice activity (audio_processing.cpp), issue #16 ---- */
+/* The WebRTC project's AudioProcessing module (Debian's libwebrtc-audio-processing, 0.3 or
+ * 1.x) for one participant's incoming audio, 48 kHz mono. */
+
+typedef struct mcu_audio_processor mcu_audio_processor;
+
+/* noise_suppression, auto_gain: 0 off, else on. Voice activity is always detected. */
+MCU_API int mcu_audio_processor_create(int noise_suppression, int auto_gain, mcu_audio_processor **processor);
+MCU_API void mcu_audio_processor_destroy(mcu_audio_processor *processor);
+
+/* Turns noise suppression and automatic gain on or off on the running processor. */
+MCU_API int mcu_audio_processor_configure(mcu_audio_processor *processor, int noise_suppression, int auto_gain);
+
+/* Processes pcm in place (samples a multiple of 480, 10 ms: 960 for one 20 ms frame).
+ * Returns 1 when it heard voice in any 10 ms of it, 0 when not, or a negative AVERROR. */
+MCU_API int mcu_audio_processor_process(mcu_audio_processor *processor, int16_t *pcm, int samples);
 
 #ifdef __cplusplus
 }

@@ -22,6 +22,7 @@ public static class FuzzTargets
         ["h264"] = MediaTargets.H264,
         ["picture-size"] = MediaTargets.PictureSize,
         ["jitter"] = MediaTargets.JitterToFrames,
+        ["red"] = RedTarget.Run,
         ["dtls"] = DtlsTarget.Run,
         ["layout"] = TextTargets.Layout,
         ["room-token"] = TextTargets.RoomToken,

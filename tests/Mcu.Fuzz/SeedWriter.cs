@@ -54,6 +54,16 @@ internal static class SeedWriter
         var rtp = Rtp(vp8[0].Payload, 96, 1000, marker: false);
         Save(root, "rtp", "vp8-with-extensions.bin", rtp);
         Save(root, "rtp", "opus.bin", Rtp(OpusPackets()[0], 111, 1001, marker: true));
+        // RED: the third Opus packet of a run with the two before it, as Chrome sends it.
+        var red = new RedEncoder(111);
+        var redPayload = new byte[RedEncoder.MaxLength(OpusEncoder.MaxPacketSize)];
+        int redLength = 0;
+        var opus = OpusPackets();
+        for (int i = 0; i < Math.Min(3, opus.Count); i++)
+        {
+            redLength = red.Encode(opus[i], (uint)(960 * i), redPayload);
+        }
+        Save(root, "red", "opus-distance-2.bin", redPayload[..redLength]);
 
         var rtcp = Rtcp();
         foreach (var (name, packet) in rtcp)

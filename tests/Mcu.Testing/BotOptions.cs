@@ -53,8 +53,23 @@ public sealed record BotOptions
 
     public double FlashToneHz { get; init; } = 2000;
 
-    /// <summary>Fraction of outgoing packets to drop (simulated uplink loss), 0..1.</summary>
+    /// <summary>Fraction of outgoing RTP packets to drop (simulated uplink loss, the client role's <c>LossSwitch</c>), 0..1.</summary>
     public double UplinkLoss { get; init; }
+
+    /// <summary>Fraction of incoming RTP packets to drop (simulated downlink loss), 0..1.</summary>
+    public double DownlinkLoss { get; init; }
+
+    /// <summary>Seed of the loss switch's random drops.</summary>
+    public int LossSeed { get; init; } = 7;
+
+    /// <summary>Offer Opus in RED, and send it when the answer accepts it (copies of the two packets before).</summary>
+    public bool Red { get; init; } = true;
+
+    /// <summary>The loss the Opus encoder's in-band FEC is tuned for, in percent; 0: no FEC.</summary>
+    public int FecLossPercent { get; init; } = 10;
+
+    /// <summary>Opus DTX: in silence send about one packet per 400 ms (a <see cref="ToneHz"/> of 0 is silence).</summary>
+    public bool Dtx { get; init; }
 
     /// <summary>TCP: join over the server's passive ICE-TCP candidate, as a client whose UDP is blocked.</summary>
     public TransportProtocol Protocol { get; init; } = TransportProtocol.Udp;

@@ -30,7 +30,7 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
     private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly short[] _audioHistory = new short[AudioFormat.SampleRate]; // the last second received
     private readonly ConcurrentQueue<long> _frameTimes = new();
-    private readonly Random _loss = new(7);
+    private readonly LossSwitch _loss;
     private WhipClient? _client;
     private Thread? _sender;
     private FrameAssembler? _assembler;
@@ -50,7 +50,9 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
 
     /// <summary>The bitrates from which each replay size is sent: 640x360 from 400 kbit/s, 320x180 from 150, else 160x90.</summary>
     private static readonly (int Divisor, long MinBps)[] ReplaySizes = [(1, 400_000), (2, 150_000), (4, 0)];
-    private int _videoPayloadType = -1, _audioPayloadType = -1;
+    private int _videoPayloadType = -1, _audioPayloadType = -1, _redPayloadType = -1;
+    private readonly RedBlock[] _redBlocks = new RedBlock[RedPayload.MaxBlocks];
+    private int _lastAudioSeq = -1;
     private readonly Lock _sendLock = new();
     private readonly byte[][] _history = new byte[512][];
     private readonly int[] _historyLength = new int[512];
@@ -61,7 +63,7 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
     {
         _options = options;
         Silent = options.StartSilent;
-        UplinkLoss = options.UplinkLoss;
+        _loss = new LossSwitch(options.LossSeed) { Uplink = options.UplinkLoss, Downlink = options.DownlinkLoss };
     }
 
     public string Name => _options.Name;
@@ -76,6 +78,12 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
 
     public long KeyframeRequestsReceived { get; private set; }
 
+    /// <summary>Audio packets received as Opus in RED.</summary>
+    public long RedPacketsReceived { get; private set; }
+
+    /// <summary>Audio frames lost on the way down and played from a later RED packet's copy.</summary>
+    public long AudioFramesRecoveredByRed { get; private set; }
+
     public long PacketsSent => Volatile.Read(ref _packetsSent);
 
     /// <summary>Stops (true) or resumes sending video, as a camera turned off.</summary>
@@ -84,8 +92,24 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
     /// <summary>The microphone sends digital silence instead of its tone (packets still flow), until set back.</summary>
     public bool Silent { get; set; }
 
-    /// <summary>Fraction of outgoing packets dropped now (starts at <see cref="BotOptions.UplinkLoss"/>).</summary>
-    public double UplinkLoss { get; set; }
+    /// <summary>Fraction of outgoing RTP packets dropped now (starts at <see cref="BotOptions.UplinkLoss"/>).</summary>
+    public double UplinkLoss
+    {
+        get => _loss.Uplink;
+        set => _loss.Uplink = value;
+    }
+
+    /// <summary>Fraction of incoming RTP packets dropped now (starts at <see cref="BotOptions.DownlinkLoss"/>).</summary>
+    public double DownlinkLoss
+    {
+        get => _loss.Downlink;
+        set => _loss.Downlink = value;
+    }
+
+    /// <summary>Audio packets sent (DTX silence sends few).</summary>
+    public long AudioPacketsSent => Volatile.Read(ref _audioPacketsSent);
+
+    private long _audioPacketsSent;
 
     /// <summary>Video packets sent again because the server NACKed them.</summary>
     public long Retransmissions { get; private set; }
@@ -96,10 +120,15 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
     {
         var bot = new ParticipantBot(options);
         bot._client = await WhipClient.ConnectAsync(http, whipEndpoint, bot,
-            new WhipClientOptions { VideoCodec = options.VideoCodec, Direction = options.Direction, BearerToken = options.BearerToken, Protocol = options.Protocol }, ct);
+            new WhipClientOptions
+            {
+                VideoCodec = options.VideoCodec, Direction = options.Direction, BearerToken = options.BearerToken, Protocol = options.Protocol,
+                Red = options.Red, Loss = bot._loss,
+            }, ct);
         var answer = bot._client.Answer;
         bot._videoPayloadType = answer.Video?.PayloadType ?? -1;
         bot._audioPayloadType = answer.Audio?.PayloadType ?? -1;
+        bot._redPayloadType = answer.Audio?.RedPayloadType ?? -1;
         var codec = answer.Video?.Codec == CodecKind.H264 ? VideoCodec.H264 : VideoCodec.Vp8;
         bot._assembler = codec == VideoCodec.H264 ? H264Depacketizer.CreateAssembler() : Vp8Depacketizer.CreateAssembler();
         bot._decoder = options.DecodeVideo ? new VideoDecoder(codec) : null;
@@ -188,13 +217,34 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
             else if (rtp.PayloadType == _audioPayloadType)
             {
                 AudioPacketsReceived++;
-                int samples = _opusDecoder!.Decode(rtp.Payload, _pcm);
-                for (int i = 0; i < samples; i++)
-                {
-                    _audioHistory[_audioWrite] = _pcm[i];
-                    _audioWrite = (_audioWrite + 1) % _audioHistory.Length;
-                }
+                _lastAudioSeq = rtp.SequenceNumber;
+                KeepAudio(rtp.Payload);
             }
+            else if (rtp.PayloadType == _redPayloadType && RedPayload.TryParse(rtp.Payload, _redBlocks, out int count))
+            {
+                AudioPacketsReceived++;
+                RedPacketsReceived++;
+                // Packets lost on the way: their copies in this one (oldest first) play before it.
+                int lost = _lastAudioSeq < 0 ? 0 : (ushort)(rtp.SequenceNumber - _lastAudioSeq - 1);
+                _lastAudioSeq = rtp.SequenceNumber;
+                for (int b = Math.Max(0, count - 1 - lost); b < count - 1; b++)
+                {
+                    AudioFramesRecoveredByRed++;
+                    KeepAudio(_redBlocks[b].In(rtp.Payload));
+                }
+                KeepAudio(_redBlocks[count - 1].In(rtp.Payload));
+            }
+        }
+    }
+
+    /// <summary>Decodes one Opus payload into the history of what was heard.</summary>
+    private void KeepAudio(ReadOnlySpan<byte> opus)
+    {
+        int samples = _opusDecoder!.Decode(opus, _pcm);
+        for (int i = 0; i < samples; i++)
+        {
+            _audioHistory[_audioWrite] = _pcm[i];
+            _audioWrite = (_audioWrite + 1) % _audioHistory.Length;
         }
     }
 
@@ -274,6 +324,12 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
             picture.Fill(Bt601.LumaOf(c.R, c.G, c.B), Bt601.CbOf(c.R, c.G, c.B), Bt601.CrOf(c.R, c.G, c.B));
         }
         using var opus = new OpusEncoder();
+        opus.SetFec(_options.FecLossPercent);
+        opus.SetDtx(_options.Dtx);
+        var dtx = new OpusDtxGate();
+        int redPayloadType = answer.Audio?.RedPayloadType ?? -1;
+        var red = _options.Red && redPayloadType >= 0 ? new RedEncoder(_audioPayloadType) : null;
+        var redPayload = new byte[RedEncoder.MaxLength(MaxPayload)];
         var packet = new byte[1500];
         var payload = new byte[MaxPayload];
         var pcm = new short[AudioFormat.SamplesPerFrame];
@@ -323,9 +379,17 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
                     }
                     AddBeep(pcm, audioSamples);
                     int length = opus.Encode(pcm, payload);
-                    if (length > 0)
+                    if (length > 0 && dtx.ShouldSend(payload.AsSpan(0, length)))
                     {
-                        SendRtp(connection, packet, payload.AsSpan(0, length), _audioPayloadType, audioSeq++, (uint)audioSamples, _client.AudioSsrc, marker: false);
+                        var sent = payload.AsSpan(0, length);
+                        int type = _audioPayloadType;
+                        if (red is not null)
+                        {
+                            sent = redPayload.AsSpan(0, red.Encode(sent, (uint)audioSamples, redPayload));
+                            type = redPayloadType;
+                        }
+                        SendRtp(connection, packet, sent, type, audioSeq++, (uint)audioSamples, _client.AudioSsrc, marker: false);
+                        Interlocked.Increment(ref _audioPacketsSent);
                     }
                     audioSamples += AudioFormat.SamplesPerFrame;
                     nextAudio += AudioFormat.FrameMillis * 1000;
@@ -432,11 +496,7 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
                 _historyLength[slot] = length;
                 _historySeq[slot] = seq;
             }
-            if (Lost())
-            {
-                return; // dropped "on the network"
-            }
-            if (connection.SendRtp(buffer, length))
+            if (_client!.SendRtp(buffer, length)) // unless the loss switch drops it "on the network"
             {
                 Interlocked.Increment(ref _packetsSent);
             }
@@ -454,12 +514,8 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
             }
             Retransmissions++;
             _history[slot].AsSpan(0, _historyLength[slot]).CopyTo(_resend);
-            if (!Lost())
-            {
-                connection.SendRtp(_resend, _historyLength[slot]);
-            }
+            _client!.SendRtp(_resend, _historyLength[slot]);
         }
     }
 
-    private bool Lost() => UplinkLoss > 0 && _loss.NextDouble() < UplinkLoss;
 }

@@ -48,11 +48,15 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
         {
             if (audio.RemoteDirection is SdpDirection.SendRecv or SdpDirection.SendOnly && role == ParticipantRole.Participant)
             {
-                AudioIn = new AudioReceiver(audio.PayloadType, audio.AudioLevelExtId, room.Options.Decoders.CreateAudio());
+                AudioIn = new AudioReceiver(audio.PayloadType, audio.AudioLevelExtId, room.Options.Decoders.CreateAudio(), audio.RedPayloadType, room.Options.LossRecovery);
+                AudioIn.SetVoiceProcessing(room.Options.NoiseSuppression, room.Options.AutoGain);
             }
             if (audio.RemoteDirection is SdpDirection.SendRecv or SdpDirection.RecvOnly && role != ParticipantRole.Screen)
             {
-                AudioOut = new RtpSendStream(audioSsrc, audio.PayloadType, 48_000, keepHistory: false);
+                // Opus in RED when negotiated: copies of earlier packets once the receiver reports loss.
+                bool red = audio.RedPayloadType is not null && room.Options.LossRecovery;
+                AudioOut = new RtpSendStream(audioSsrc, red ? audio.RedPayloadType!.Value : audio.PayloadType, 48_000, keepHistory: false);
+                AudioDownlink = red ? new AudioDownlink(AudioOut, audio.PayloadType) : null;
             }
         }
         if (answer.Video is { } video)
@@ -139,6 +143,9 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
 
     internal RtpSendStream? AudioOut { get; }
 
+    /// <summary>The mix in RED to this participant, when they negotiated it (sent through <see cref="AudioOut"/>).</summary>
+    internal AudioDownlink? AudioDownlink { get; }
+
     internal RtpSendStream? VideoOut { get; }
 
     /// <summary>The composited frames on their way to this participant, sent by the room's pacer.</summary>
@@ -149,6 +156,28 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
     public bool IsConnected => State == PeerState.Connected;
 
     public bool SendsVideo => VideoIn is not null;
+
+    /// <summary>Noise suppression on what they send, before the mix.</summary>
+    public bool NoiseSuppression => AudioIn?.NoiseSuppression ?? false;
+
+    /// <summary>Automatic gain on what they send, before the mix.</summary>
+    public bool AutoGain => AudioIn?.AutoGain ?? false;
+
+    /// <summary>Noise suppression and automatic gain on what they send (null: unchanged); false when they send no audio or nothing changed.</summary>
+    public bool SetVoiceProcessing(bool? noiseSuppression, bool? autoGain)
+    {
+        if (AudioIn is not { } audio)
+        {
+            return false;
+        }
+        bool ns = noiseSuppression ?? audio.NoiseSuppression, agc = autoGain ?? audio.AutoGain;
+        if (ns == audio.NoiseSuppression && agc == audio.AutoGain)
+        {
+            return false;
+        }
+        audio.SetVoiceProcessing(ns, agc);
+        return true;
+    }
 
     /// <summary>Binds the participant to its connection (made from the same answer).</summary>
     public void Attach(RtcConnection connection) => Connection = connection;
@@ -178,7 +207,7 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
             _session.OnRtp(rtp, audio: false, nowMicros);
             VideoIn.OnRtp(rtp, nowMicros / 1000);
         }
-        else if (AudioIn is not null && rtp.PayloadType == AudioIn.PayloadType)
+        else if (AudioIn is not null && (rtp.PayloadType == AudioIn.PayloadType || rtp.PayloadType == AudioIn.RedPayloadType))
         {
             _session.OnRtp(rtp, audio: true, nowMicros);
             AudioIn.OnRtp(rtp);
@@ -198,6 +227,10 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
         {
             McuMetrics.KeyframeRequestsReceived.Add(feedback.KeyframeRequests);
             _room.RequestKeyframe(this);
+        }
+        if (feedback.AudioFractionLost is { } audioLoss)
+        {
+            AudioDownlink?.OnLossReport(audioLoss);   // RED copies to a listener who loses audio
         }
         if (feedback.VideoLoss is { } loss && Tiers.OnLossReport(loss.FractionLost, loss.ExtendedHighestSequence, nowMs))
         {
@@ -292,7 +325,12 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
         VideoFramesDropped: VideoIn?.FramesDropped ?? 0,
         VideoFramesUnsent: VideoQueue?.FramesDropped ?? 0,
         VideoFramesHidden: VideoIn?.FramesHidden ?? 0,
-        VideoInputWidth: VideoIn?.PictureWidth ?? 0);
+        VideoInputWidth: VideoIn?.PictureWidth ?? 0,
+
+        AudioFramesDecoded: AudioIn?.FramesDecoded ?? 0,
+        AudioFramesRecoveredByRed: AudioIn?.FramesRecoveredByRed ?? 0,
+        AudioFramesRecoveredByFec: AudioIn?.FramesRecoveredByFec ?? 0,
+        AudioFramesSilent: AudioIn?.FramesSilent ?? 0);
 
     public void Dispose()
     {

@@ -22,4 +22,9 @@ public sealed record ParticipantStats(
     long VideoFramesDropped = 0,
     long VideoFramesUnsent = 0,
     long VideoFramesHidden = 0,
-    int VideoInputWidth = 0);
+    int VideoInputWidth = 0,
+
+    long AudioFramesDecoded = 0,             // RED's copies of lost packets included
+    long AudioFramesRecoveredByRed = 0,
+    long AudioFramesRecoveredByFec = 0,
+    long AudioFramesSilent = 0);

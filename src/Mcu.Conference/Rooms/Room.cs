@@ -452,7 +452,7 @@ public sealed partial class Room : IDisposable
             {
                 if (p.Connection is { } connection)
                 {
-                    sender.Send(connection, opus, mediaMicros, marker: false);
+                    _ = p.AudioDownlink is { } red ? red.Send(connection, opus, mediaMicros) : sender.Send(connection, opus, mediaMicros, marker: false);
                 }
             });
         }

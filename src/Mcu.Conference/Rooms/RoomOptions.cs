@@ -25,6 +25,21 @@ public sealed record RoomOptions
     /// <summary>Each participant's canvas leaves out their own tile (costs one encode per participant).</summary>
     public bool HideSelf { get; init; }
 
+    /// <summary>
+    /// Lost audio is rebuilt from the copies in Opus RED packets and from in-band FEC before the mix
+    /// (on by default); off, every loss is concealed (PLC), as before either existed.
+    /// </summary>
+    public bool LossRecovery { get; init; } = true;
+
+    /// <summary>
+    /// Noise suppression (WebRTC's AudioProcessing) on each participant's audio before the mix; off by
+    /// default for now: a steady tone (the tests' and the load bots' microphones) is taken for noise.
+    /// </summary>
+    public bool NoiseSuppression { get; init; }
+
+    /// <summary>Automatic gain towards a common level on each participant's audio before the mix; off by default, as <see cref="NoiseSuppression"/>.</summary>
+    public bool AutoGain { get; init; }
+
     /// <summary>How long a participant's last picture is held when they stop sending, before the placeholder.</summary>
     public int StaleVideoMs { get; init; } = 2000;
 

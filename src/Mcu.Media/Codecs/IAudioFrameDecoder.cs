@@ -8,4 +8,7 @@ public interface IAudioFrameDecoder : IDisposable
 
     /// <summary>See <see cref="OpusDecoder.DecodeLost"/>.</summary>
     int DecodeLost(Span<short> pcm);
+
+    /// <summary>See <see cref="OpusDecoder.DecodeFec"/>; a decoder without FEC returns 0 (the caller conceals).</summary>
+    int DecodeFec(ReadOnlySpan<byte> next, Span<short> pcm) => 0;
 }

@@ -4,8 +4,10 @@ using Mcu.Media.Interop;
 namespace Mcu.Media.Codecs;
 
 /// <summary>
-/// libopus decoder producing 48 kHz mono 16-bit PCM. Bad packets return a negative
-/// value, never throw. One thread at a time.
+/// libopus decoder producing 48 kHz mono 16-bit PCM, with packet loss concealment (PLC)
+/// and in-band FEC: a frame lost before a packet that carries FEC (LBRR, RFC 6716 §4.2.4)
+/// is rebuilt from that packet. Bad packets return a negative value, never throw. One
+/// thread at a time.
 /// </summary>
 public sealed class OpusDecoder : IAudioFrameDecoder
 {
@@ -47,6 +49,29 @@ public sealed class OpusDecoder : IAudioFrameDecoder
         }
         return MediaNative.OpusDecoderDecode(_handle, ReadOnlySpan<byte>.Empty, 0, pcm, pcm.Length);
     }
+
+    /// <summary>
+    /// Rebuilds the 20 ms frame lost just before <paramref name="next"/> from next's in-band FEC;
+    /// decode <paramref name="next"/> itself afterwards, as usual. Returns the samples written (960),
+    /// 0 when next carries no FEC (nothing written: conceal instead), or a negative error.
+    /// </summary>
+    public int DecodeFec(ReadOnlySpan<byte> next, Span<short> pcm)
+    {
+        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        if (!HasFec(next))
+        {
+            return 0;
+        }
+        if (pcm.Length < AudioFormat.SamplesPerFrame)
+        {
+            throw new ArgumentException($"FEC writes {AudioFormat.SamplesPerFrame} samples", nameof(pcm));
+        }
+        return MediaNative.OpusDecoderDecodeFec(_handle, next, next.Length, pcm, AudioFormat.SamplesPerFrame);
+    }
+
+    /// <summary>Whether <paramref name="packet"/> carries in-band FEC for the frame before it.</summary>
+    public static bool HasFec(ReadOnlySpan<byte> packet) =>
+        !packet.IsEmpty && MediaNative.OpusPacketHasFec(packet, packet.Length) == 1;
 
     public void Dispose() => _handle.Dispose();
 }

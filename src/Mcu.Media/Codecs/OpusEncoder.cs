@@ -4,23 +4,34 @@ using Mcu.Media.Interop;
 namespace Mcu.Media.Codecs;
 
 /// <summary>
-/// libopus encoder for 48 kHz mono 16-bit PCM in 20 ms frames: VBR, VoIP
-/// application, in-band FEC tuned for 10 % loss. One thread at a time.
+/// libopus encoder for 48 kHz mono 16-bit PCM in 20 ms frames: VBR, VoIP application,
+/// in-band FEC tuned for 10 % loss and DTX off until changed; bitrate, FEC and DTX change
+/// on the running encoder. One thread at a time.
 /// </summary>
 public sealed class OpusEncoder : IDisposable
 {
     /// <summary>Room for any packet this encoder makes (RFC 6716 caps a frame at 1275 bytes).</summary>
     public const int MaxPacketSize = 1276;
 
-    private OpusEncoderHandle _handle;
+    /// <summary>With DTX on, a packet this long or shorter is silence that need not be sent.</summary>
+    public const int DtxPacketMaxSize = 2;
+
+    private readonly OpusEncoderHandle _handle;
 
     public OpusEncoder(int bitrateBps = 32000)
     {
-        _handle = Create(bitrateBps);
+        ArgumentOutOfRangeException.ThrowIfLessThan(bitrateBps, 6000);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(bitrateBps, 510_000);
+        MediaCodecException.ThrowIfFailed(MediaNative.OpusEncoderCreate(bitrateBps, out _handle), "Creating the Opus encoder");
         BitrateBps = bitrateBps;
     }
 
     public int BitrateBps { get; private set; }
+
+    /// <summary>The loss in-band FEC is tuned for, in percent; 0: no FEC.</summary>
+    public int FecLossPercent { get; private set; } = 10;
+
+    public bool Dtx { get; private set; }
 
     /// <summary>
     /// Encodes exactly 960 samples into <paramref name="destination"/> and returns the
@@ -39,10 +50,6 @@ public sealed class OpusEncoder : IDisposable
         return result;
     }
 
-    /// <summary>
-    /// Changes the bitrate by starting a fresh encoder (FFmpeg 5.1's libopus wrapper
-    /// cannot retarget); Opus decoders follow without a glitch worth noticing.
-    /// </summary>
     public void SetBitrate(int bitrateBps)
     {
         ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
@@ -50,20 +57,37 @@ public sealed class OpusEncoder : IDisposable
         {
             return;
         }
-        var fresh = Create(bitrateBps);
-        _handle.Dispose();
-        _handle = fresh;
+        ArgumentOutOfRangeException.ThrowIfLessThan(bitrateBps, 6000);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(bitrateBps, 510_000);
+        MediaCodecException.ThrowIfFailed(MediaNative.OpusEncoderSetBitrate(_handle, bitrateBps), "Setting the Opus bitrate");
         BitrateBps = bitrateBps;
     }
 
-    public void Dispose() => _handle.Dispose();
-
-    private static OpusEncoderHandle Create(int bitrateBps)
+    /// <summary>In-band FEC tuned for <paramref name="lossPercent"/> loss (0 turns it off).</summary>
+    public void SetFec(int lossPercent)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(bitrateBps, 6000);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(bitrateBps, 510_000);
-        int result = MediaNative.OpusEncoderCreate(bitrateBps, out var handle);
-        MediaCodecException.ThrowIfFailed(result, "Creating the Opus encoder");
-        return handle;
+        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        ArgumentOutOfRangeException.ThrowIfLessThan(lossPercent, 0);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(lossPercent, 100);
+        if (lossPercent == FecLossPercent)
+        {
+            return;
+        }
+        MediaCodecException.ThrowIfFailed(MediaNative.OpusEncoderSetFec(_handle, lossPercent), "Setting Opus FEC");
+        FecLossPercent = lossPercent;
     }
+
+    /// <summary>DTX: during silence most packets shrink to <see cref="DtxPacketMaxSize"/> bytes, which need not be sent.</summary>
+    public void SetDtx(bool enabled)
+    {
+        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        if (enabled == Dtx)
+        {
+            return;
+        }
+        MediaCodecException.ThrowIfFailed(MediaNative.OpusEncoderSetDtx(_handle, enabled ? 1 : 0), "Setting Opus DTX");
+        Dtx = enabled;
+    }
+
+    public void Dispose() => _handle.Dispose();
 }

@@ -34,10 +34,17 @@ internal static partial class MediaNative
     [LibraryImport(Library, EntryPoint = "mcu_opus_decoder_destroy")]
     public static partial void OpusDecoderDestroy(nint decoder);
 
-    /// <summary>An empty <paramref name="data"/> asks for concealment of one lost 20 ms frame.</summary>
+    /// <summary>A zero <paramref name="size"/> asks for concealment of one lost 20 ms frame.</summary>
     [LibraryImport(Library, EntryPoint = "mcu_opus_decoder_decode")]
     public static partial int OpusDecoderDecode(OpusDecoderHandle decoder, ReadOnlySpan<byte> data, int size,
         Span<short> pcm, int capacity);
+
+    [LibraryImport(Library, EntryPoint = "mcu_opus_decoder_decode_fec")]
+    public static partial int OpusDecoderDecodeFec(OpusDecoderHandle decoder, ReadOnlySpan<byte> data, int size,
+        Span<short> pcm, int samples);
+
+    [LibraryImport(Library, EntryPoint = "mcu_opus_packet_has_fec")]
+    public static partial int OpusPacketHasFec(ReadOnlySpan<byte> data, int size);
 
     [LibraryImport(Library, EntryPoint = "mcu_opus_encoder_create")]
     public static partial int OpusEncoderCreate(int bitrateBps, out OpusEncoderHandle encoder);
@@ -48,4 +55,13 @@ internal static partial class MediaNative
     [LibraryImport(Library, EntryPoint = "mcu_opus_encoder_encode")]
     public static partial int OpusEncoderEncode(OpusEncoderHandle encoder, ReadOnlySpan<short> pcm, int samples,
         Span<byte> destination, int capacity);
+
+    [LibraryImport(Library, EntryPoint = "mcu_opus_encoder_set_bitrate")]
+    public static partial int OpusEncoderSetBitrate(OpusEncoderHandle encoder, int bitrateBps);
+
+    [LibraryImport(Library, EntryPoint = "mcu_opus_encoder_set_fec")]
+    public static partial int OpusEncoderSetFec(OpusEncoderHandle encoder, int lossPercent);
+
+    [LibraryImport(Library, EntryPoint = "mcu_opus_encoder_set_dtx")]
+    public static partial int OpusEncoderSetDtx(OpusEncoderHandle encoder, int enabled);
 }

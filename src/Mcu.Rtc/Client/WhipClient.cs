@@ -33,6 +33,9 @@ public sealed class WhipClient : IAsyncDisposable
         VideoSsrc = offer.VideoSsrc;
     }
 
+    /// <summary>The simulated network loss on this client's packets (none unless set in the options).</summary>
+    public LossSwitch Loss { get; private init; } = new();
+
     public RtcConnection Connection { get; }
 
     /// <summary>What was agreed: payload types, feedback, the server's SSRCs.</summary>
@@ -72,6 +75,7 @@ public sealed class WhipClient : IAsyncDisposable
             StreamId = streams.StreamId,
             VideoCodec = options.VideoCodec,
             Direction = options.Direction,
+            Red = options.Red,
         };
         string sdp = SdpOfferBuilder.Create(offer);
         var response = await PostAsync(http, endpoint, sdp, options.BearerToken, ct);
@@ -112,10 +116,11 @@ public sealed class WhipClient : IAsyncDisposable
                 RemoteCandidate = candidate,
                 RemoteCandidateProtocol = options.Protocol,
             });
-            var connection = transport.Add(peer, handler);
+            var loss = options.Loss ?? new LossSwitch();
+            var connection = transport.Add(peer, loss.Wrap(handler));
             // Relative to where the answer came from, which a redirect may have changed.
             var resource = new Uri(response.RequestMessage?.RequestUri ?? endpoint, location);
-            return new WhipClient(http, transport, connection, answer, resource, offer) { _bearerToken = options.BearerToken, ETag = etag };
+            return new WhipClient(http, transport, connection, answer, resource, offer) { _bearerToken = options.BearerToken, ETag = etag, Loss = loss };
         }
         catch
         {
@@ -134,6 +139,9 @@ public sealed class WhipClient : IAsyncDisposable
         }
         return await http.SendAsync(request, ct);
     }
+
+    /// <summary>Sends an RTP packet (plain, protected in place) unless the <see cref="Loss"/> switch drops it; true when it went out.</summary>
+    public bool SendRtp(Span<byte> buffer, int length) => !Loss.DropUplink() && Connection.SendRtp(buffer, length);
 
     /// <summary>Leaves: DELETE on the resource, then closes the connection.</summary>
     public async ValueTask DisposeAsync()
@@ -171,6 +179,12 @@ public sealed class WhipClientOptions
 
     /// <summary>TCP: connect to the server's passive TCP candidate (ICE-TCP) instead of using UDP, as a client whose UDP is blocked.</summary>
     public TransportProtocol Protocol { get; init; } = TransportProtocol.Udp;
+
+    /// <summary>Offer Opus in RED beside Opus, as Chrome does.</summary>
+    public bool Red { get; init; } = true;
+
+    /// <summary>Simulated loss on this client's RTP, both ways (<see cref="WhipClient.SendRtp"/> and what it receives); null: none.</summary>
+    public LossSwitch? Loss { get; init; }
 }
 
 public sealed class WhipException(int status, string body) : Exception($"WHIP answered {status}: {body}")

@@ -20,6 +20,7 @@ public sealed class EchoSession : IRtcConnectionHandler
     private readonly byte[] _scratch = new byte[MaxPacket + 64];
     private readonly LocalStreams _streams;
     private readonly int _audioPayloadType;
+    private readonly int _redPayloadType; // Opus in RED, echoed as it came
     private readonly int _videoPayloadType;
     private uint _remoteVideoSsrc;
 
@@ -27,6 +28,7 @@ public sealed class EchoSession : IRtcConnectionHandler
     {
         _streams = streams;
         _audioPayloadType = answer.Audio?.PayloadType ?? -1;
+        _redPayloadType = answer.Audio?.RedPayloadType ?? -1;
         _videoPayloadType = answer.Video?.PayloadType ?? -1;
     }
 
@@ -65,7 +67,7 @@ public sealed class EchoSession : IRtcConnectionHandler
             _remoteVideoSsrc = rtp.Ssrc;
             ssrc = _streams.VideoSsrc;
         }
-        else if (rtp.PayloadType == _audioPayloadType)
+        else if (rtp.PayloadType == _audioPayloadType || rtp.PayloadType == _redPayloadType)
         {
             ssrc = _streams.AudioSsrc;
         }

@@ -38,6 +38,9 @@ public sealed class AnswerOptions
     /// <summary>Video codecs we accept, best first; the offer's order breaks ties within one codec.</summary>
     public IReadOnlyList<CodecKind> VideoCodecPreference { get; init; } = [CodecKind.Vp8, CodecKind.H264];
 
+    /// <summary>Accept Opus in RED (RFC 2198) when offered, listed first so the offerer sends it.</summary>
+    public bool AcceptRed { get; init; } = true;
+
     /// <summary>False: we only receive (answer recvonly, or inactive if the offer only receives).</summary>
     public bool SendMedia { get; init; } = true;
 

@@ -23,6 +23,9 @@ public sealed class NegotiatedMedia
     /// <summary>The remote side's a=fmtp parameters for <see cref="PayloadType"/> (e.g. sprop-parameter-sets).</summary>
     public string? Fmtp { get; init; }
 
+    /// <summary>Audio: the payload type of Opus wrapped in RED (RFC 2198) that both sides accepted, or null.</summary>
+    public int? RedPayloadType { get; init; }
+
     public bool Nack { get; init; }
 
     public bool NackPli { get; init; }
@@ -51,7 +54,7 @@ public sealed class NegotiatedMedia
     public uint LocalSsrc { get; init; }
 
     /// <summary>Reads what <paramref name="remote"/> says about the chosen codec; ids are the remote's.</summary>
-    internal static NegotiatedMedia From(MediaDescription remote, SdpCodecMatch codec, uint localSsrc)
+    internal static NegotiatedMedia From(MediaDescription remote, SdpCodecMatch codec, uint localSsrc, bool withRed = true)
     {
         int pt = codec.RtpMap.PayloadType;
         List<SdpRtcpFb> feedback = [.. remote.RtcpFeedback.Where(f => f.AppliesTo(pt))];
@@ -70,6 +73,7 @@ public sealed class NegotiatedMedia
             ClockRate = codec.RtpMap.ClockRate,
             Channels = audio ? codec.RtpMap.Channels ?? 1 : 0,
             Fmtp = remote.Fmtp.TryGetValue(pt, out string? fmtp) ? fmtp : null,
+            RedPayloadType = audio && withRed && codec.Kind == CodecKind.Opus ? SdpCodecs.FindRed(remote, pt) : null,
             Nack = feedback.Exists(f => f.Is("nack", null)),
             NackPli = feedback.Exists(f => f.Is("nack", "pli")),
             CcmFir = feedback.Exists(f => f.Is("ccm", "fir")),

@@ -29,6 +29,9 @@ public sealed class OfferOptions
     /// <summary>Offer a video m-line (mid "1").</summary>
     public bool Video { get; init; } = true;
 
+    /// <summary>Offer Opus in RED (RFC 2198) beside plain Opus, as Chrome does.</summary>
+    public bool Red { get; init; } = true;
+
     /// <summary>Host UDP candidates to include; empty for trickle or a client that only checks.</summary>
     public IReadOnlyList<IPEndPoint> Candidates { get; init; } = [];
 

@@ -4,7 +4,8 @@ namespace Mcu.Rtc.Sdp;
 /// The server's JSEP answer (RFC 8829 §5.3) to a WHIP/WHEP offer, max-bundle on one ICE-lite
 /// transport: at most one audio and one video m-line accepted, each with exactly one codec we
 /// can mix (the offerer's payload type), only the RTCP feedback and header extensions we
-/// implement, no RTX/RED/FEC. Every offered m-line is answered in order; the ones we reject
+/// implement, no RTX/FEC. Audio also accepts Opus in RED (RFC 2198) when offered, listed first:
+/// an offerer sends the first codec of the answer, and RED's copies of earlier packets repair loss. Every offered m-line is answered in order; the ones we reject
 /// (data channels, extra audio/video, unsupported codecs) get port 0 and stay listed.
 /// </summary>
 public static class SdpAnswerBuilder
@@ -87,7 +88,7 @@ public static class SdpAnswerBuilder
             }
 
             bool audio = remote.Kind == "audio";
-            NegotiatedMedia negotiated = NegotiatedMedia.From(remote, codec, audio ? options.AudioSsrc : options.VideoSsrc);
+            NegotiatedMedia negotiated = NegotiatedMedia.From(remote, codec, audio ? options.AudioSsrc : options.VideoSsrc, options.AcceptRed);
             answer.Media.Add(Accepted(remote, codec, negotiated, options, localSetup, withCandidates: i == first));
             accepted.Add(negotiated);
             if (remote.Mid is { } mid)
@@ -133,7 +134,13 @@ public static class SdpAnswerBuilder
         SdpDirection direction = SdpDirectionText.From(
             send: remote.Direction.Receives() && options.SendMedia,
             receive: remote.Direction.Sends() && options.ReceiveMedia);
-        var m = new MediaDescription { Kind = remote.Kind, Protocol = remote.Protocol, Formats = [codec.RtpMap.PayloadType.ToString(System.Globalization.CultureInfo.InvariantCulture)] };
+        string format = codec.RtpMap.PayloadType.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var m = new MediaDescription
+        {
+            Kind = remote.Kind,
+            Protocol = remote.Protocol,
+            Formats = negotiated.RedPayloadType is { } red ? [red.ToString(System.Globalization.CultureInfo.InvariantCulture), format] : [format],
+        };
         SdpMediaWriter.SetDefaultAddress(m, options.Candidates);
         SdpMediaWriter.AddTransport(m, options.IceUfrag, options.IcePassword, options.Fingerprint, setup);
         if (remote.Mid is { } mid)
@@ -160,6 +167,11 @@ public static class SdpAnswerBuilder
         }
 
         SdpMediaWriter.AddCodec(m, codec.RtpMap, negotiated, SdpCodecs.LocalFmtp(codec.Kind, negotiated.Fmtp));
+        if (negotiated.RedPayloadType is { } redType)
+        {
+            SdpMediaWriter.AddRed(m, redType, codec.RtpMap.PayloadType);
+        }
+
         if (direction.Sends())
         {
             SdpMediaWriter.AddSsrc(m, negotiated.LocalSsrc, options.Cname, options.StreamId, trackId);

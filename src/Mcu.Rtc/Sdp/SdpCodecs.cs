@@ -75,6 +75,33 @@ internal static class SdpCodecs
         return null;
     }
 
+    /// <summary>
+    /// The payload type of an offered Opus RED (RFC 2198, <c>red/48000/2</c>) whose blocks are all
+    /// <paramref name="opusPayloadType"/> (its a=fmtp reads "111/111"; without one, any), or null.
+    /// </summary>
+    public static int? FindRed(MediaDescription media, int opusPayloadType)
+    {
+        foreach (SdpRtpMap map in media.RtpMaps)
+        {
+            if (!Named(map, "red") || map.ClockRate != 48000 || !media.Formats.Contains(map.PayloadType.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            {
+                continue;
+            }
+
+            string pt = opusPayloadType.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (media.Fmtp.GetValueOrDefault(map.PayloadType) is not { } fmtp
+                || fmtp.Trim().Split('/').All(p => p.Trim() == pt))
+            {
+                return map.PayloadType;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The a=fmtp of our RED: two redundant copies of Opus (what Chrome sends).</summary>
+    public static string RedFmtp(int opusPayloadType) => $"{opusPayloadType}/{opusPayloadType}";
+
     /// <summary>Codecs of a media section by name, in offer order, without RTX/RED/FEC/CN/DTMF.</summary>
     public static IEnumerable<string> OfferedNames(MediaDescription media) =>
         media.RtpMaps.Select(m => m.EncodingName)
@@ -84,7 +111,8 @@ internal static class SdpCodecs
     /// <summary>The a=fmtp parameters we answer or offer for a codec, given the remote's (for H.264 level).</summary>
     public static string? LocalFmtp(CodecKind kind, string? remoteFmtp) => kind switch
     {
-        CodecKind.Opus => "minptime=10;useinbandfec=1",
+        // Receive preferences (RFC 7587 §6.1): send us in-band FEC, and DTX during silence.
+        CodecKind.Opus => "minptime=10;useinbandfec=1;usedtx=1",
         CodecKind.H264 => "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id="
             + (SdpFmtp.ParseParameters(remoteFmtp).GetValueOrDefault("profile-level-id") ?? "42e01f"),
         _ => null,

@@ -58,6 +58,13 @@ internal static class SdpMediaWriter
         }
     }
 
+    /// <summary>a=rtpmap and a=fmtp of Opus in RED (RFC 2198), two copies deep.</summary>
+    public static void AddRed(MediaDescription m, int redPayloadType, int opusPayloadType)
+    {
+        Add(m, "rtpmap", new SdpRtpMap(redPayloadType, "red", 48000, 2).ToString());
+        Add(m, "fmtp", $"{redPayloadType} {SdpCodecs.RedFmtp(opusPayloadType)}");
+    }
+
     /// <summary>a=ssrc cname and msid (RFC 5576, RFC 8830) for a stream we send.</summary>
     public static void AddSsrc(MediaDescription m, uint ssrc, string cname, string streamId, string trackId)
     {

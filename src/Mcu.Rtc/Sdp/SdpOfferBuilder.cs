@@ -10,6 +10,7 @@ public static class SdpOfferBuilder
     public const int OpusPayloadType = 111;
     public const int Vp8PayloadType = 96;
     public const int H264PayloadType = 102;
+    public const int RedPayloadType = 63;
 
     public static string Create(OfferOptions options) => CreateDescription(options).ToString();
 
@@ -60,7 +61,10 @@ public static class SdpOfferBuilder
         string kind, string mid, SdpCodecMatch codec, uint ssrc, OfferOptions options, bool withCandidates)
     {
         bool audio = kind == "audio";
-        var m = new MediaDescription { Kind = kind, Formats = [codec.RtpMap.PayloadType.ToString(System.Globalization.CultureInfo.InvariantCulture)] };
+        string format = codec.RtpMap.PayloadType.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        bool red = audio && options.Red;
+        // Chrome's order: Opus, then RED, which the answer may put first.
+        var m = new MediaDescription { Kind = kind, Formats = red ? [format, RedPayloadType.ToString(System.Globalization.CultureInfo.InvariantCulture)] : [format] };
         SdpMediaWriter.SetDefaultAddress(m, withCandidates ? options.Candidates : []);
         SdpMediaWriter.AddTransport(m, options.IceUfrag, options.IcePassword, options.Fingerprint, SdpSetup.ActPass);
         SdpMediaWriter.Add(m, "mid", mid);
@@ -93,6 +97,10 @@ public static class SdpOfferBuilder
             NackPli = !audio,
         };
         SdpMediaWriter.AddCodec(m, codec.RtpMap, feedback, SdpCodecs.LocalFmtp(codec.Kind, null));
+        if (red)
+        {
+            SdpMediaWriter.AddRed(m, RedPayloadType, codec.RtpMap.PayloadType);
+        }
         if (options.Direction.Sends())
         {
             SdpMediaWriter.AddSsrc(m, ssrc, options.Cname, options.StreamId, trackId);

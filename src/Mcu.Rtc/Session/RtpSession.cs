@@ -28,7 +28,8 @@ public sealed record RtpSessionOptions
 /// <summary>What a compound RTCP packet from the peer asks of the session's owner.</summary>
 /// <param name="KeyframeRequests">PLIs and FIRs: the owner's encoder should send a keyframe.</param>
 /// <param name="VideoLoss">The peer's report block about our video stream: the fraction it lost (0–1) and the highest sequence number it has.</param>
-public readonly record struct RtcpFeedback(int KeyframeRequests, (double FractionLost, uint ExtendedHighestSequence)? VideoLoss);
+/// <param name="AudioFractionLost">The fraction of our audio the peer's report block says it lost (0–1).</param>
+public readonly record struct RtcpFeedback(int KeyframeRequests, (double FractionLost, uint ExtendedHighestSequence)? VideoLoss, double? AudioFractionLost = null);
 
 /// <summary>
 /// The RTP session of one peer connection (sans-IO, safe to call from the receive loop and the
@@ -154,6 +155,7 @@ public sealed class RtpSession
     {
         int keyframeRequests = 0;
         (double, uint)? videoLoss = null;
+        double? audioLoss = null;
         var reader = new RtcpCompoundReader(compound);
         while (reader.TryReadNext(out var header, out var packet))
         {
@@ -167,13 +169,13 @@ public sealed class RtpSession
                     }
                     for (int i = 0; i < sr.ReportCount; i++)
                     {
-                        videoLoss = OnReportBlock(sr.GetReportBlock(i), ntpNow) ?? videoLoss;
+                        videoLoss = OnReportBlock(sr.GetReportBlock(i), ntpNow, ref audioLoss) ?? videoLoss;
                     }
                     break;
                 case RtcpPacketType.ReceiverReport when ReceiverReport.TryParse(packet, out var rr):
                     for (int i = 0; i < rr.ReportCount; i++)
                     {
-                        videoLoss = OnReportBlock(rr.GetReportBlock(i), ntpNow) ?? videoLoss;
+                        videoLoss = OnReportBlock(rr.GetReportBlock(i), ntpNow, ref audioLoss) ?? videoLoss;
                     }
                     break;
                 case RtcpPacketType.TransportFeedback when header.Count == RtcpPacketType.GenericNackFormat
@@ -190,7 +192,7 @@ public sealed class RtpSession
                     break;
             }
         }
-        return new RtcpFeedback(keyframeRequests, videoLoss);
+        return new RtcpFeedback(keyframeRequests, videoLoss, audioLoss);
     }
 
     /// <summary>
@@ -336,9 +338,13 @@ public sealed class RtpSession
         return length;
     }
 
-    /// <summary>A report block about one of our streams: measures the round trip when it echoes one of our SRs; the video's loss goes back to the owner.</summary>
-    private (double, uint)? OnReportBlock(in ReportBlock block, ulong ntpNow)
+    /// <summary>A report block about one of our streams: measures the round trip when it echoes one of our SRs; the loss of our video and audio goes back to the owner.</summary>
+    private (double, uint)? OnReportBlock(in ReportBlock block, ulong ntpNow, ref double? audioLoss)
     {
+        if (AudioOut is { } audio && block.Ssrc == audio.Ssrc)
+        {
+            audioLoss = block.FractionLost / 256.0;
+        }
         if (block.LastSenderReport != 0)
         {
             uint nowMiddle = (uint)(ntpNow >> 16);

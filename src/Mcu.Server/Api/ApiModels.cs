@@ -14,7 +14,10 @@ public sealed record CreateRoomRequest(
     int? FramesPerSecond = null,
     bool? HideSelf = null,
     int? MaxViewers = null,
-    string? Node = null);
+    string? Node = null,
+    bool? LossRecovery = null,
+    bool? NoiseSuppression = null,
+    bool? AutoGain = null);
 
 /// <summary>
 /// GET /api/rooms. With several nodes also the room's <c>node</c> and <c>state</c> ("live", or "ended"
@@ -43,7 +46,7 @@ public sealed record RoomView(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Node = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? NodeUrl = null);
 
-public sealed record RoomSettings(string DefaultTier, string MaxTier, IReadOnlyList<string> Codecs, int MaxParticipants, int FramesPerSecond, bool HideSelf, int MaxViewers);
+public sealed record RoomSettings(string DefaultTier, string MaxTier, IReadOnlyList<string> Codecs, int MaxParticipants, int FramesPerSecond, bool HideSelf, int MaxViewers, bool LossRecovery = true, bool NoiseSuppression = false, bool AutoGain = false);
 
 public sealed record ParticipantView(
     string Id,
@@ -58,18 +61,22 @@ public sealed record ParticipantView(
     bool SendsVideo,
     DateTimeOffset JoinedAt,
     bool OnStage,
-    bool Pinned)
+    bool Pinned,
+    bool NoiseSuppression = false,
+    bool AutoGain = false)
 {
     public static ParticipantView Of(Participant p) => new(
         p.Id, p.DisplayName, p.Role switch { ParticipantRole.Viewer => "viewer", ParticipantRole.Screen => "screen", _ => "participant" }, p.State.ToString(),
-        p.AudioMuted, p.VideoMuted, p.Tier.Name, p.Tiers.Pinned?.Name, p.OutputCodec.ToString(), p.SendsVideo, p.JoinedAt, p.OnStage, p.Pinned);
+        p.AudioMuted, p.VideoMuted, p.Tier.Name, p.Tiers.Pinned?.Name, p.OutputCodec.ToString(), p.SendsVideo, p.JoinedAt, p.OnStage, p.Pinned,
+        p.NoiseSuppression, p.AutoGain);
 }
 
 /// <summary>
 /// PATCH /api/rooms/{room}/participants/{id}: fields left out stay as they are. Tier "auto" unpins.
 /// Pinned: always on the canvas, even when the room holds more people than its layout shows.
 /// </summary>
-public sealed record UpdateParticipantRequest(string? DisplayName = null, bool? AudioMuted = null, bool? VideoMuted = null, string? Tier = null, bool? Pinned = null);
+public sealed record UpdateParticipantRequest(string? DisplayName = null, bool? AudioMuted = null, bool? VideoMuted = null, string? Tier = null, bool? Pinned = null,
+    bool? NoiseSuppression = null, bool? AutoGain = null);
 
 /// <summary>PUT /api/rooms/{room}/speaker: a participant id, or null to let the loudest speak.</summary>
 public sealed record SpeakerRequest(string? ParticipantId);

@@ -31,7 +31,8 @@ public static class ParticipantEndpoints
             // A person mutes and unmutes themselves (the page's buttons) with the token that made their
             // session, the one that may also end it; names and tiers stay the admin's.
             var caller = Caller.From(request.HttpContext);
-            if (!caller.IsAdmin && (!owners.MayEnd(caller, room, id) || body!.DisplayName is not null || body.Tier is not null || body.Pinned is not null))
+            if (!caller.IsAdmin && (!owners.MayEnd(caller, room, id) || body!.DisplayName is not null || body.Tier is not null || body.Pinned is not null
+                                    || body.NoiseSuppression is not null || body.AutoGain is not null))
             {
                 return BearerAuth.Forbidden(request.HttpContext,
                     "A room token changes only audioMuted and videoMuted, of the session it made; the rest needs the admin key.");
@@ -82,6 +83,10 @@ public static class ParticipantEndpoints
             {
                 p.Pinned = pinned;
                 changes.Add(pinned ? "pinned" : "unpinned");
+            }
+            if ((body.NoiseSuppression is not null || body.AutoGain is not null) && p.SetVoiceProcessing(body.NoiseSuppression, body.AutoGain))
+            {
+                changes.Add("voiceProcessing");
             }
             if (changes.Count > 0)
             {

@@ -56,6 +56,9 @@ public static class RoomEndpoints
                 MaxViewers = body.MaxViewers ?? defaults.MaxViewers,
                 FramesPerSecond = body.FramesPerSecond ?? defaults.FramesPerSecond,
                 HideSelf = body.HideSelf ?? defaults.HideSelf,
+                LossRecovery = body.LossRecovery ?? defaults.LossRecovery,
+                NoiseSuppression = body.NoiseSuppression ?? defaults.NoiseSuppression,
+                AutoGain = body.AutoGain ?? defaults.AutoGain,
             };
             // Where it goes: the node asked for, else the least-loaded live one; another node makes it itself.
             var placement = await cluster.ChooseNodeAsync(body.Node, ct);
@@ -166,7 +169,7 @@ public static class RoomEndpoints
     public static RoomView View(Room r, RoomCodecs codecs, IClusterDirectory cluster) => new(
         r.Name, r.CreatedAt, r.Layout, r.CurrentTemplate?.Name, r.ActiveSpeakerId, r.PinnedSpeakerId, r.SpeakerId,
         r.Recorders.Count > 0, r.Recorders.Count, r.VideoEncoderCount,
-        new RoomSettings(r.Options.DefaultTier, r.Options.MaxTier, codecs.For(r.Name), r.Options.MaxParticipants, r.Options.FramesPerSecond, r.Options.HideSelf, r.Options.MaxViewers),
+        new RoomSettings(r.Options.DefaultTier, r.Options.MaxTier, codecs.For(r.Name), r.Options.MaxParticipants, r.Options.FramesPerSecond, r.Options.HideSelf, r.Options.MaxViewers, r.Options.LossRecovery, r.Options.NoiseSuppression, r.Options.AutoGain),
         r.Participants.Select(ParticipantView.Of).ToList(),
         cluster.IsShared ? cluster.Node : null, cluster.IsShared ? cluster.NodeUrl?.ToString().TrimEnd('/') : null);
 

@@ -117,7 +117,7 @@ window.mcuEcho = {
     const result = {};
     if (!pc) return result;
     (await pc.getStats()).forEach(s => {
-      if (s.type === 'inbound-rtp') result[s.kind] = { packetsReceived: s.packetsReceived, framesDecoded: s.framesDecoded || 0, bytesReceived: s.bytesReceived, framesPerSecond: s.framesPerSecond || 0, frameWidth: s.frameWidth || 0 };
+      if (s.type === 'inbound-rtp') result[s.kind] = { packetsReceived: s.packetsReceived, framesDecoded: s.framesDecoded || 0, bytesReceived: s.bytesReceived, framesPerSecond: s.framesPerSecond || 0, frameWidth: s.frameWidth || 0, packetsLost: s.packetsLost || 0, concealedSamples: s.concealedSamples || 0, totalSamplesReceived: s.totalSamplesReceived || 0 };
     });
     return result;
   },

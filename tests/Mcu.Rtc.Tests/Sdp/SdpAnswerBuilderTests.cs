@@ -67,9 +67,11 @@ public class SdpAnswerBuilderTests
         Assert.Equal(["0", "1"], text.BundleGroup);
         Assert.Equal(2, text.Media.Count);
         MediaDescription audio = text.Media[0], video = text.Media[1];
-        Assert.Equal(["111"], audio.Formats);
-        Assert.Equal([new SdpRtpMap(111, "opus", 48000, 2)], audio.RtpMaps);
-        Assert.Equal("minptime=10;useinbandfec=1", audio.Fmtp[111]);
+        // Opus in RED first, so Chromium sends its redundancy; FEC and DTX asked for.
+        Assert.Equal(["63", "111"], audio.Formats);
+        Assert.Equal([new SdpRtpMap(111, "opus", 48000, 2), new SdpRtpMap(63, "red", 48000, 2)], audio.RtpMaps);
+        Assert.Equal("minptime=10;useinbandfec=1;usedtx=1", audio.Fmtp[111]);
+        Assert.Equal("111/111", audio.Fmtp[63]);
         Assert.Equal(["96"], video.Formats);
         Assert.Equal(5, video.RtcpFeedback.Count);
         Assert.DoesNotContain(video.RtpMaps, r => r.EncodingName is "rtx" or "red" or "ulpfec");
@@ -211,5 +213,34 @@ public class SdpAnswerBuilderTests
 
         Assert.Equal(ours, answer.LocalSetup);
         Assert.All(SessionDescription.Parse(answer.ToString()).Media, m => Assert.Equal(ours, m.Setup));
+    }
+
+    [Fact]
+    public void Opus_in_red_is_accepted_only_when_offered_and_wanted()
+    {
+        Assert.Equal(63, Answer(SdpFixtures.Chromium).Audio!.RedPayloadType);
+        Assert.Null(Answer(SdpFixtures.GstreamerVp8).Audio!.RedPayloadType); // offers no RED
+
+        var without = new AnswerOptions
+        {
+            IceUfrag = "srvU",
+            IcePassword = "serverpassword0123456789",
+            Fingerprint = ServerFingerprint,
+            Candidates = [new IPEndPoint(IPAddress.Loopback, 40000)],
+            AcceptRed = false,
+        };
+        SdpAnswer answer = Answer(SdpFixtures.Chromium, without);
+        Assert.Null(answer.Audio!.RedPayloadType);
+        MediaDescription audio = SessionDescription.Parse(answer.ToString()).Media[0];
+        Assert.Equal(["111"], audio.Formats);
+        Assert.DoesNotContain(audio.RtpMaps, r => r.EncodingName == "red");
+    }
+
+    [Fact]
+    public void Red_whose_blocks_are_another_codec_is_not_taken_for_opus()
+    {
+        string offer = SdpFixtures.Read(SdpFixtures.Chromium).Replace("a=fmtp:63 111/111", "a=fmtp:63 0/0", StringComparison.Ordinal);
+        SdpAnswer answer = SdpAnswerBuilder.Create(SessionDescription.Parse(offer), Options());
+        Assert.Null(answer.Audio!.RedPayloadType);
     }
 }

@@ -150,6 +150,7 @@ public class SdpNegotiationTests
             (server.Video.TransportCcExtId, server.Video.MidExtId, server.Video.NackPli, server.Video.TransportCc),
             (clientView.Video.TransportCcExtId, clientView.Video.MidExtId, clientView.Video.NackPli, clientView.Video.TransportCc));
         Assert.Equal(1, clientView.Audio.AudioLevelExtId);
+        Assert.Equal((SdpOfferBuilder.RedPayloadType, SdpOfferBuilder.RedPayloadType), (server.Audio.RedPayloadType, clientView.Audio.RedPayloadType));
         Assert.Equal((SdpSetup.Passive, SdpSetup.Active), (server.LocalSetup, clientView.LocalSetup));
         Assert.Equal(("cliU", "clientpassword0123456789"), (server.RemoteIceUfrag, server.RemoteIcePassword));
         Assert.Equal(("srvU", SdpAnswerBuilderTests.ServerFingerprint), (clientView.RemoteIceUfrag, clientView.RemoteFingerprint));

@@ -175,7 +175,21 @@ public class RtpSessionTests
         Assert.True(session.RoundTripMeasured);
         Assert.InRange(session.RoundTripMs, 199, 201);
         Assert.Equal((0.25, 4242u), feedback.VideoLoss);
+        Assert.Null(feedback.AudioFractionLost);
         Assert.Equal(0, feedback.KeyframeRequests);
+    }
+
+    [Fact]
+    public void A_report_block_about_our_audio_reports_its_loss()
+    {
+        var session = new RtpSession(new RtpSessionOptions { Cname = "mcu" }) { AudioOut = new RtpSendStream(0xA0D1, 111, 48_000, keepHistory: false) };
+        var buffer = new byte[200];
+        int length = new ReceiverReport(0x77, [new ReportBlock(0xA0D1, 32, 3, 100, 0, 0, 0)]).WriteTo(buffer);
+
+        var feedback = session.OnRtcp(null, buffer.AsSpan(0, length), nowMs: 1000, ntpNow: 0);
+
+        Assert.Equal(0.125, feedback.AudioFractionLost);
+        Assert.Null(feedback.VideoLoss);
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public sealed class RoomApiTests : IClassFixture<ServerFixture>
     {
         using var admin = _server.CreateAdminClient();
         using var created = await admin.PostAsync("/api/rooms", ServerFixture.Json(
-            """{"name":"r-crud","layout":"grid-9","defaultTier":"low","maxTier":"medium","codecs":["vp8"],"maxParticipants":3}"""));
+            """{"name":"r-crud","layout":"grid-9","defaultTier":"low","maxTier":"medium","codecs":["vp8"],"maxParticipants":3,"lossRecovery":false,"noiseSuppression":true}"""));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.Equal("/api/rooms/r-crud", created.Headers.Location?.ToString());
 
@@ -31,6 +31,7 @@ public sealed class RoomApiTests : IClassFixture<ServerFixture>
         var settings = room.GetProperty("settings");
         Assert.Equal(("low", "medium", 3), (settings.GetProperty("defaultTier").GetString(), settings.GetProperty("maxTier").GetString(), settings.GetProperty("maxParticipants").GetInt32()));
         Assert.Equal(["vp8"], settings.GetProperty("codecs").EnumerateArray().Select(c => c.GetString()));
+        Assert.Equal((false, true, false), (settings.GetProperty("lossRecovery").GetBoolean(), settings.GetProperty("noiseSuppression").GetBoolean(), settings.GetProperty("autoGain").GetBoolean()));
         Assert.Equal(0, room.GetProperty("participants").GetArrayLength());
 
         var list = await admin.GetFromJsonAsync<JsonElement>("/api/rooms");
@@ -138,6 +139,15 @@ public sealed class RoomApiTests : IClassFixture<ServerFixture>
         Assert.Equal(("Ann B", true, true, "low"), (participant.DisplayName, participant.AudioMuted, participant.VideoMuted, participant.Tier.Name));
         using var unpin = await admin.PatchAsync($"/api/rooms/r-people/participants/{id}", ServerFixture.Json("""{"audioMuted":false,"tier":"auto"}"""));
         Assert.Equal((false, null), (participant.AudioMuted, participant.Tiers.Pinned));
+
+        // Noise suppression and automatic gain: off by default, on per participant.
+        Assert.False(one.GetProperty("noiseSuppression").GetBoolean());
+        using (var cleaned = await admin.PatchAsync($"/api/rooms/r-people/participants/{id}", ServerFixture.Json("""{"noiseSuppression":true,"autoGain":true}""")))
+        {
+            var view = await cleaned.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.True(view.GetProperty("noiseSuppression").GetBoolean() && view.GetProperty("autoGain").GetBoolean());
+            Assert.True(participant.NoiseSuppression && participant.AutoGain);
+        }
 
         using var badTier = await admin.PatchAsync($"/api/rooms/r-people/participants/{id}", ServerFixture.Json("""{"tier":"ultra"}"""));
         Assert.Equal(HttpStatusCode.BadRequest, badTier.StatusCode);

@@ -41,7 +41,7 @@ public sealed class SelfMuteTests : IClassFixture<ServerFixture>
             Assert.False((await unmuted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("videoMuted").GetBoolean());
         }
 
-        foreach (var (id, body) in new[] { (people["other"], """{"audioMuted":true}"""), (people["me"], """{"displayName":"boss"}"""), (people["me"], """{"tier":"low"}""") })
+        foreach (var (id, body) in new[] { (people["other"], """{"audioMuted":true}"""), (people["me"], """{"displayName":"boss"}"""), (people["me"], """{"tier":"low"}"""), (people["me"], """{"noiseSuppression":true}""") })
         {
             using var refused = await self.PatchAsync(Path(id), ServerFixture.Json(body));
             Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
