@@ -284,9 +284,30 @@ public sealed class RtpSession
                 }
             }
             // In sequence order (wrap-aware), as the feedback packet lists them.
-            batch.Sort((a, b) => ((short)(a.SequenceNumber - first)).CompareTo((short)(b.SequenceNumber - first)));
+            SortFrom(batch, first);
             var feedback = new TransportCcFeedbackBuilder(Self, media, _feedbackCount++, batch);
             return feedback.SerializedLength <= destination.Length ? feedback.WriteTo(destination) : 0;
+        }
+    }
+
+    /// <summary>
+    /// Sorts by transport-wide sequence number counted from <paramref name="first"/> (wrap-aware).
+    /// Insertion sort: arrivals are nearly in order (a few reordered), and unlike Span.Sort with a
+    /// comparer it allocates nothing.
+    /// </summary>
+    private static void SortFrom(Span<TransportCcArrival> batch, ushort first)
+    {
+        for (int i = 1; i < batch.Length; i++)
+        {
+            var item = batch[i];
+            short key = (short)(item.SequenceNumber - first);
+            int j = i - 1;
+            while (j >= 0 && (short)(batch[j].SequenceNumber - first) > key)
+            {
+                batch[j + 1] = batch[j];
+                j--;
+            }
+            batch[j + 1] = item;
         }
     }
 
