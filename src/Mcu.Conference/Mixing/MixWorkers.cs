@@ -25,6 +25,9 @@ internal sealed class MixWorkers : IDisposable
     /// <summary>The node's pool: one thread per core but one.</summary>
     public static MixWorkers Shared { get; } = new(Environment.ProcessorCount - 1);
 
+    /// <summary>No threads: the caller runs every item itself (a room driven by a test's clock).</summary>
+    public static MixWorkers None { get; } = new(0);
+
     public MixWorkers(int threads)
     {
         _threads = new Thread[Math.Max(0, threads)];

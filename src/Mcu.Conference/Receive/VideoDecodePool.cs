@@ -23,14 +23,27 @@ internal sealed class VideoDecodePool : IDisposable
     // instead of spinning first, which at a frame a millisecond cost more than the decodes.
     private readonly object _gate = new();
     private readonly Queue<VideoReceiver> _ready = new();
+    private readonly bool _threaded;
     private Thread[]? _threads;
     private bool _stopping;
 
-    public VideoDecodePool(string name) => _name = name;
+    /// <param name="threads">False: no threads; a receiver's frames are decoded on the thread that schedules it (a room driven by a test's clock).</param>
+    public VideoDecodePool(string name, bool threads = true)
+    {
+        _name = name;
+        _threaded = threads;
+    }
 
     /// <summary>Puts a receiver with frames waiting in line (it schedules itself at most once at a time).</summary>
     public void Schedule(VideoReceiver receiver)
     {
+        if (!_threaded)
+        {
+            while (receiver.DecodeNext())
+            {
+            }
+            return;
+        }
         lock (_gate)
         {
             if (_stopping)

@@ -64,13 +64,15 @@ public sealed partial class Room : IDisposable
         _epoch = _time.GetUtcNow();
         CreatedAt = _epoch;
         Pacer = pacer;
-        VideoDecoding = new VideoDecodePool(name);
+        VideoDecoding = new VideoDecodePool(name, threads: startClocks);   // a test's room decodes as frames arrive
         Options = options;
         _layouts = layouts;
         _logger = logger;
         _layout = options.Layout;
-        _audio = new AudioMixing(options.MaxParticipants, OnSpeakerChanged);
-        _video = new VideoMixing(options.FramesPerSecond, options.StaleVideoMs, options.HideSelf, () => NowMs, Latency);
+        // A room driven by a test's clock does all of its mixing on the test's thread.
+        var workers = startClocks ? MixWorkers.Shared : MixWorkers.None;
+        _audio = new AudioMixing(options.MaxParticipants, OnSpeakerChanged, workers);
+        _video = new VideoMixing(options.FramesPerSecond, options.StaleVideoMs, options.HideSelf, () => NowMs, Latency, workers);
         Func<long> now = () => NowMicros;
         Action<long, long> audioTick = AudioTick, videoTick = VideoTick;   // made once: a tick allocates no delegate
         _audioClock = new MediaClock(AudioTickMicros, (nowMs, nominal) => Guarded(audioTick, nowMs, nominal), AudioClock, now);

@@ -202,8 +202,8 @@ public class RoomTickTests(ITestOutputHelper output)
                 {
                     long decoded = bot.Participant.GetStats().VideoFramesDecoded;
                     bot.SendVideo();
-                    // The room's decode threads are real: wait for the picture before the clock moves on.
-                    Assert.True(SpinWait.SpinUntil(() => bot.Participant.GetStats().VideoFramesDecoded > decoded, TimeSpan.FromSeconds(5)), $"{bot.Id}'s frame decoded");
+                    // A room made without its clocks has no decode threads either: the frame is decoded as it arrives.
+                    Assert.True(bot.Participant.GetStats().VideoFramesDecoded > decoded, $"{bot.Id}'s frame decoded on arrival");
                 }
                 nextVideoMs += VideoEveryMs;
             }
