@@ -59,6 +59,37 @@ public sealed class LiveStreamSinkTests : IDisposable
     }
 
     [Fact]
+    public async Task AStalledEndpointGetsMediaDroppedAndFewKeyframesWhileTheClockGoesOn()
+    {
+        const int StalledSeconds = 12;
+        int port = FfmpegListener.FreeTcpPort();
+        using var server = FfmpegListener.Rtmp(port, Path.Combine(_folder, "stalled.flv"));
+        using var sink = new LiveStreamSink(new LiveStreamTarget(StreamFormat.Flv, server.Url, null, "test"), Tier,
+            new LiveStreamOptions { QueueCapacity = 16, IoTimeout = TimeSpan.FromSeconds(20), FirstBackoff = TimeSpan.FromMilliseconds(200) });
+        using var feeder = new RoomClockFeeder(sink, noise: true); // about 4 Mbit/s, so the sockets' buffers fill within seconds
+        sink.Start();
+        await WaitFor(() => sink.State == LiveStreamState.Live, "live");
+        await Task.Delay(1000);
+
+        server.Pause(); // the kernel's socket buffers fill, then every send blocks
+        long keyframesBefore = feeder.Keyframes;
+        await Task.Delay(StalledSeconds * 1000);
+        long keyframesDuring = feeder.Keyframes - keyframesBefore;
+        long dropped = sink.Dropped;
+        server.Resume();
+        await Task.Delay(2000);
+        feeder.Dispose();
+
+        Assert.True(dropped > 50, $"{dropped} dropped");
+        // Repairs at most every 0.5 s (and the 2 s keyframes): at most 2 a second, not one per frame.
+        Assert.InRange(keyframesDuring, 1, StalledSeconds * 2 + 2);
+        Assert.Equal(LiveStreamState.Live, sink.State); // stalled for less than the I/O timeout: not lost
+        Assert.Equal(0, sink.Reconnects);
+        Assert.True(feeder.LongestCall < TimeSpan.FromMilliseconds(50), $"longest sink call {feeder.LongestCall.TotalMilliseconds} ms");
+        Assert.Null(await sink.StopAsync().WaitAsync(TimeSpan.FromSeconds(25)));
+    }
+
+    [Fact]
     public async Task FailsWithTheReasonWhenTheEndpointStaysAway()
     {
         int port = FfmpegListener.FreeTcpPort(); // nobody listens
@@ -136,15 +167,22 @@ public sealed class LiveStreamSinkTests : IDisposable
         private readonly Thread _thread;
         private volatile bool _stop;
         private long _longestTicks;
+        private long _keyframes;
 
-        public RoomClockFeeder(LiveStreamSink sink)
+        private readonly bool _noise;
+
+        public RoomClockFeeder(LiveStreamSink sink, bool noise = false)
         {
             _sink = sink;
+            _noise = noise;
             _thread = new Thread(Run) { IsBackground = true };
             _thread.Start();
         }
 
         public TimeSpan LongestCall => TimeSpan.FromTicks(Interlocked.Read(ref _longestTicks));
+
+        /// <summary>Keyframes the sink asked for and got.</summary>
+        public long Keyframes => Interlocked.Read(ref _keyframes);
 
         public void Dispose()
         {
@@ -154,7 +192,8 @@ public sealed class LiveStreamSinkTests : IDisposable
 
         private void Run()
         {
-            using var encoder = new VideoEncoder(VideoCodec.H264, Tier.Width, Tier.Height, 30, 500);
+            using var encoder = new VideoEncoder(VideoCodec.H264, Tier.Width, Tier.Height, 30, _noise ? 4000 : 500);
+            var random = new Random(7);
             var frame = VideoFrame.Create(Tier.Width, Tier.Height);
             frame.Y.Fill(120);
             frame.U.Fill(60);
@@ -177,8 +216,16 @@ public sealed class LiveStreamSinkTests : IDisposable
                 if (now >= nextVideo)
                 {
                     frame.TimestampMicros = nextVideo;
+                    if (_noise)
+                    {
+                        random.NextBytes(frame.Y);
+                    }
                     long at = nextVideo;
                     bool key = _sink.WantsKeyframe;
+                    if (key)
+                    {
+                        Interlocked.Increment(ref _keyframes);
+                    }
                     encoder.Encode(frame, key, (data, keyframe, _) =>
                     {
                         var copy = data.ToArray();

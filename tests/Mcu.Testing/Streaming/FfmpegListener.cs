@@ -80,11 +80,24 @@ public sealed class FfmpegListener : IDisposable
         return await _errors;
     }
 
+    /// <summary>Freezes the server (SIGSTOP): the connection stays open and nothing is read, a stalled endpoint.</summary>
+    public void Pause() => Signal("STOP");
+
+    /// <summary>Lets a paused server run on (SIGCONT).</summary>
+    public void Resume() => Signal("CONT");
+
+    private void Signal(string signal)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        kill.WaitForExit();
+    }
+
     /// <summary>Ends the server at once, the connection dropping as a crash would drop it.</summary>
     public void Kill()
     {
         if (!_process.HasExited)
         {
+            Resume(); // a paused process dies only once it runs
             _process.Kill(entireProcessTree: true);
             _process.WaitForExit();
         }
