@@ -88,7 +88,8 @@ public sealed class FfmpegListener : IDisposable
 
     private void Signal(string signal)
     {
-        using var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        // The shell's own kill: no procps needed (the Debian 13 root of scripts/check-debian13.sh is minimal).
+        using var kill = Process.Start("sh", ["-c", $"kill -{signal} {_process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}"])!;
         kill.WaitForExit();
     }
 
