@@ -52,6 +52,8 @@ public sealed class LiveStreamSink : IRoomRecorder, IDisposable
     /// <summary>Platforms want a keyframe at least every 2 s, and HLS cuts its 2 s segments at them.</summary>
     public const long KeyframeIntervalMicros = 2_000_000;
 
+    public const long MinRepairIntervalMicros = 500_000;
+
     private const long MaxAudioDriftMicros = 60_000;
     private const long MaxSilenceFillMicros = 2_000_000;
     private const long MinVideoSpacingMicros = 1000;
@@ -119,7 +121,19 @@ public sealed class LiveStreamSink : IRoomRecorder, IDisposable
     /// <summary>Completes when the stream is over: null when stopped, else the failure.</summary>
     public Task<string?> Ended => _ended.Task;
 
-    public bool WantsKeyframe => _connected && (_videoBroken || _lastVideoMicros - _lastKeyframeMicros >= KeyframeIntervalMicros);
+    /// <summary>
+    /// A keyframe every 2 s, and one to start a connection or repair dropped video; repairs at most
+    /// every <see cref="MinRepairIntervalMicros"/>, as the encoder is shared: a persistently slow
+    /// endpoint must not turn everyone's picture on that tier into keyframes.
+    /// </summary>
+    public bool WantsKeyframe
+    {
+        get
+        {
+            long sinceKeyframe = _lastVideoMicros - _lastKeyframeMicros;
+            return _connected && (sinceKeyframe >= KeyframeIntervalMicros || (_videoBroken && sinceKeyframe >= MinRepairIntervalMicros));
+        }
+    }
 
     /// <summary>Starts connecting (on the stream's own thread).</summary>
     public void Start()

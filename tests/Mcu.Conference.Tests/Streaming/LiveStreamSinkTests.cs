@@ -54,8 +54,40 @@ public sealed class LiveStreamSinkTests : IDisposable
         var (codecs, duration) = Probe(second.Output);
         Assert.Equal(["aac", "h264"], codecs.Order());
         Assert.InRange(duration, 2.5, 4.5);
-        // The room's clock threads only ever queued: no call took long while the server was gone.
-        Assert.True(feeder.LongestCall < TimeSpan.FromMilliseconds(50), $"longest sink call {feeder.LongestCall.TotalMilliseconds} ms");
+        // The room's clock threads only ever queued: no call waited on the connection (a connect or send blocks for up to the 2 s I/O timeout).
+        Assert.True(feeder.LongestCall < TimeSpan.FromSeconds(1), $"longest sink call {feeder.LongestCall.TotalMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task AStalledEndpointGetsMediaDroppedAndFewKeyframesWhileTheClockGoesOn()
+    {
+        const int WindowSeconds = 4;
+        int port = FfmpegListener.FreeTcpPort();
+        using var server = FfmpegListener.Rtmp(port, Path.Combine(_folder, "stalled.flv"));
+        using var sink = new LiveStreamSink(new LiveStreamTarget(StreamFormat.Flv, server.Url, null, "test"), Tier,
+            new LiveStreamOptions { QueueCapacity = 16, IoTimeout = TimeSpan.FromSeconds(60), FirstBackoff = TimeSpan.FromMilliseconds(200) });
+        using var feeder = new RoomClockFeeder(sink, noise: true); // about 4 Mbit/s, so the sockets' buffers fill within seconds
+        sink.Start();
+        await WaitFor(() => sink.State == LiveStreamState.Live, "live");
+        await Task.Delay(1000);
+
+        server.Pause(); // the kernel's socket buffers fill (how long that takes depends on the machine), then every send blocks
+        await WaitFor(() => sink.Dropped > 0, "dropping media", TimeSpan.FromSeconds(40));
+        long keyframesBefore = feeder.Keyframes, droppedBefore = sink.Dropped;
+        await Task.Delay(WindowSeconds * 1000);
+        long keyframes = feeder.Keyframes - keyframesBefore, dropped = sink.Dropped - droppedBefore;
+        server.Resume();
+        await Task.Delay(2000);
+        feeder.Dispose();
+
+        Assert.True(dropped > 50, $"{dropped} dropped in {WindowSeconds} s");
+        // Repairs at most every 0.5 s (and the 2 s keyframes): at most 2 a second, not one per frame.
+        Assert.InRange(keyframes, 1, WindowSeconds * 2 + 2);
+        Assert.Equal(LiveStreamState.Live, sink.State); // stalled for less than the I/O timeout: not lost
+        Assert.Equal(0, sink.Reconnects);
+        // A send blocked on the frozen endpoint would hold a caller for seconds; a busy machine's scheduling, never that long.
+        Assert.True(feeder.LongestCall < TimeSpan.FromSeconds(1), $"longest sink call {feeder.LongestCall.TotalMilliseconds} ms");
+        Assert.Null(await sink.StopAsync().WaitAsync(TimeSpan.FromSeconds(65)));
     }
 
     [Fact]
@@ -100,14 +132,15 @@ public sealed class LiveStreamSinkTests : IDisposable
         Assert.Equal(LiveStreamState.Stopped, sink.State);
     }
 
-    private static async Task WaitFor(Func<bool> condition, string what)
+    private static async Task WaitFor(Func<bool> condition, string what, TimeSpan? within = null)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        var limit = within ?? TimeSpan.FromSeconds(20);
+        var deadline = DateTime.UtcNow + limit;
         while (!condition())
         {
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"the stream did not get {what} within 20 s");
+                throw new TimeoutException($"the stream did not get {what} within {limit.TotalSeconds} s");
             }
             await Task.Delay(50);
         }
@@ -136,15 +169,22 @@ public sealed class LiveStreamSinkTests : IDisposable
         private readonly Thread _thread;
         private volatile bool _stop;
         private long _longestTicks;
+        private long _keyframes;
 
-        public RoomClockFeeder(LiveStreamSink sink)
+        private readonly bool _noise;
+
+        public RoomClockFeeder(LiveStreamSink sink, bool noise = false)
         {
             _sink = sink;
+            _noise = noise;
             _thread = new Thread(Run) { IsBackground = true };
             _thread.Start();
         }
 
         public TimeSpan LongestCall => TimeSpan.FromTicks(Interlocked.Read(ref _longestTicks));
+
+        /// <summary>Keyframes the sink asked for and got.</summary>
+        public long Keyframes => Interlocked.Read(ref _keyframes);
 
         public void Dispose()
         {
@@ -154,7 +194,8 @@ public sealed class LiveStreamSinkTests : IDisposable
 
         private void Run()
         {
-            using var encoder = new VideoEncoder(VideoCodec.H264, Tier.Width, Tier.Height, 30, 500);
+            using var encoder = new VideoEncoder(VideoCodec.H264, Tier.Width, Tier.Height, 30, _noise ? 4000 : 500);
+            var random = new Random(7);
             var frame = VideoFrame.Create(Tier.Width, Tier.Height);
             frame.Y.Fill(120);
             frame.U.Fill(60);
@@ -177,8 +218,16 @@ public sealed class LiveStreamSinkTests : IDisposable
                 if (now >= nextVideo)
                 {
                     frame.TimestampMicros = nextVideo;
+                    if (_noise)
+                    {
+                        random.NextBytes(frame.Y);
+                    }
                     long at = nextVideo;
                     bool key = _sink.WantsKeyframe;
+                    if (key)
+                    {
+                        Interlocked.Increment(ref _keyframes);
+                    }
                     encoder.Encode(frame, key, (data, keyframe, _) =>
                     {
                         var copy = data.ToArray();

@@ -80,11 +80,25 @@ public sealed class FfmpegListener : IDisposable
         return await _errors;
     }
 
+    /// <summary>Freezes the server (SIGSTOP): the connection stays open and nothing is read, a stalled endpoint.</summary>
+    public void Pause() => Signal("STOP");
+
+    /// <summary>Lets a paused server run on (SIGCONT).</summary>
+    public void Resume() => Signal("CONT");
+
+    private void Signal(string signal)
+    {
+        // The shell's own kill: no procps needed (the Debian 13 root of scripts/check-debian13.sh is minimal).
+        using var kill = Process.Start("sh", ["-c", $"kill -{signal} {_process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}"])!;
+        kill.WaitForExit();
+    }
+
     /// <summary>Ends the server at once, the connection dropping as a crash would drop it.</summary>
     public void Kill()
     {
         if (!_process.HasExited)
         {
+            Resume(); // a paused process dies only once it runs
             _process.Kill(entireProcessTree: true);
             _process.WaitForExit();
         }
