@@ -143,6 +143,42 @@ MCU_API int mcu_mp4_writer_finish(mcu_mp4_writer *writer);
 /* Finishes (if not done yet, ignoring errors) and frees the writer. */
 MCU_API void mcu_mp4_writer_destroy(mcu_mp4_writer *writer);
 
+/* ---- live streaming (stream_writer.c) -------------------------------------- */
+
+typedef struct mcu_stream_writer mcu_stream_writer;
+
+/* Prepares (no I/O yet) a muxer `format` ("flv", "mpegts", "hls") writing to `url` (rtmp://,
+ * rtmps://, srt://, or for "hls" the playlist's path), with `options` for the muxer as
+ * "key=value:key=value" (NULL or "" for none), one H.264 track of width x height and one AAC
+ * track (48 kHz mono, encoded inside from PCM). Every later blocking call gives up after
+ * io_timeout_ms with AVERROR(ETIMEDOUT). */
+MCU_API int mcu_stream_writer_create(const char *format, const char *url, const char *options,
+                                     int width, int height, int audio_bitrate_bps, int io_timeout_ms,
+                                     mcu_stream_writer **writer);
+
+/* Connects (RTMP handshake and publish, SRT call); nothing for "hls". Returns 0, the error, or
+ * AVERROR(ETIMEDOUT) / AVERROR_EXIT (aborted). Call once. */
+MCU_API int mcu_stream_writer_open(mcu_stream_writer *writer);
+
+/* As mcu_mp4_writer_write_video/_audio: the stream starts at the first keyframe carrying SPS
+ * and PPS, and its times at 0 there; audio is continuous from its first accepted call. */
+MCU_API int mcu_stream_writer_write_video(mcu_stream_writer *writer, const uint8_t *annexb, int size,
+                                          int64_t pts_micros, int keyframe);
+MCU_API int mcu_stream_writer_write_audio(mcu_stream_writer *writer, const int16_t *pcm, int samples,
+                                          int64_t pts_micros);
+
+/* Bytes handed to the connection so far (0 for "hls", whose files the caller can measure). */
+MCU_API int64_t mcu_stream_writer_bytes(mcu_stream_writer *writer);
+
+/* Makes the writer's blocking call in progress, and every later one, fail at once with
+ * AVERROR_EXIT. The one call that may come from another thread than the writer's. */
+MCU_API void mcu_stream_writer_abort(mcu_stream_writer *writer);
+
+/* Flushes AAC, writes the trailer, closes the connection. Returns 0 or the first error. */
+MCU_API int mcu_stream_writer_finish(mcu_stream_writer *writer);
+
+/* Finishes (if opened and not done yet, ignoring errors) and frees the writer. */
+MCU_API void mcu_stream_writer_destroy(mcu_stream_writer *writer);
 /* ---- Opus through libopus (opus.c), issue #16 audio quality ------------------ */
 /* libopus itself, not libavcodec's wrapper, for in-band FEC, DTX and live settings.
  * 48 kHz mono 16-bit. Errors are negative AVERRORs like the rest of the shim. */

@@ -24,4 +24,8 @@ int mcu_aac_open(int bitrate_bps, AVCodecContext **context);
 /* Fills an FLTP mono frame (already allocated for `samples`) from s16 PCM. */
 void mcu_s16_to_float(AVFrame *frame, const int16_t *pcm, int samples);
 
+/* The SPS and PPS of an Annex-B access unit as Annex-B extradata (mp4_writer.c);
+ * *out is av_malloc'ed, padded. AVERROR_INVALIDDATA when it has none. */
+int mcu_h264_parameter_sets(const uint8_t *au, int size, uint8_t **out, int *out_size);
+
 #endif

@@ -87,7 +87,7 @@ int mcu_mp4_writer_create(const char *path, int width, int height, int audio_bit
 /* Collects the SPS (type 7) and PPS (type 8) NAL units of an Annex-B access unit,
  * each behind a 4-byte start code: Annex-B extradata, which the MP4 muxer turns
  * into 'avcC' (and it then rewrites every sample to length-prefixed NAL units). */
-static int extract_parameter_sets(const uint8_t *au, int size, uint8_t **out, int *out_size)
+int mcu_h264_parameter_sets(const uint8_t *au, int size, uint8_t **out, int *out_size)
 {
     uint8_t *buffer = av_mallocz((size_t)size + 4 * 8 + AV_INPUT_BUFFER_PADDING_SIZE);
     if (buffer == NULL)
@@ -125,7 +125,7 @@ static int write_header(mcu_mp4_writer *w, const uint8_t *annexb, int size, int6
 {
     uint8_t *extradata;
     int extradata_size;
-    int ret = extract_parameter_sets(annexb, size, &extradata, &extradata_size);
+    int ret = mcu_h264_parameter_sets(annexb, size, &extradata, &extradata_size);
     if (ret < 0)
         return ret;
     w->video->codecpar->extradata = extradata;

@@ -55,6 +55,7 @@ public static class McuApp
         configure?.Invoke(builder);
         builder.AddCluster();
         builder.AddRecording();
+        builder.AddStreaming();
         // CORS per route (Auth/CorsPolicies): WHIP/WHEP for every origin, the rest for Mcu:Cors:Origins only.
         builder.Services.AddCors();
         builder.Services.AddSingleton<ICorsPolicyProvider, CorsPolicies>();
@@ -73,6 +74,7 @@ public static class McuApp
         app.MapRoomStatsEndpoints();
         app.MapMcuApi();
         app.MapRecording();
+        app.MapStreaming();
         app.MapNodeEndpoints();
         // After CORS and the WebSocket middleware, before any endpoint: rooms of other nodes go there.
         app.UseClusterRouting();

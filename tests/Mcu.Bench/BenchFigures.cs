@@ -46,9 +46,27 @@ public sealed record BenchFigures(
         RespectRequiredConstructorParameters = true,
     };
 
-    /// <summary>Whether the room held: what a single run's exit code and <c>--find-max</c> judge.</summary>
+    /// <summary>The most audio ticks that may start late: 2 %.</summary>
+    public const double MaxLateShare = 0.02;
+
+    /// <summary>Audio ticks a second the clock must keep (50 nominal).</summary>
+    public const double MinAudioTicksPerSecond = 48;
+
+    public const long MaxLatencyP95Ms = 40;
+
+    public const int MaxThreads = 80;
+
+    /// <summary>
+    /// Whether the room held: every bot at <see cref="RequiredFps"/>, the audio clock on time, the
+    /// server-added latency and the thread count within bounds. What a single run's exit code and
+    /// <c>--find-max</c> judge.
+    /// </summary>
     [JsonIgnore]
-    public bool Holds => MinFps >= RequiredFps;
+    public bool Holds => MinFps >= RequiredFps
+                         && AudioTicks >= MinAudioTicksPerSecond * Seconds
+                         && AudioLateTicks <= MaxLateShare * AudioTicks
+                         && (LatencyP95Ms ?? 0) <= MaxLatencyP95Ms
+                         && ServerThreads < MaxThreads;
 
     public string ToJsonLine() => JsonSerializer.Serialize(this, JsonOptions);
 

@@ -6,7 +6,7 @@ namespace Mcu.Bench;
 public sealed record BenchOptions
 {
     public const string Usage =
-        "usage: Mcu.Bench [--participants N] [--seconds S] [--talkers K] [--find-max] [--json] [--compare FILE]";
+        "usage: Mcu.Bench [--participants N] [--seconds S] [--talkers K] [--find-max] [--json] [--compare FILE] [--baseline]";
 
     public int Participants { get; init; } = 8;
 
@@ -24,6 +24,9 @@ public sealed record BenchOptions
     /// <summary>A file holding an earlier run's JSON line: fail when this run regressed from it.</summary>
     public string? CompareFile { get; init; }
 
+    /// <summary>Also run FFmpeg's own grid pipeline at N=36 (<see cref="FfmpegGrid"/>) and print the server's CPU per participant against it.</summary>
+    public bool Baseline { get; init; }
+
     public int TalkersIn(int participants) => Math.Min(Talkers ?? participants, participants);
 
     /// <summary>Parses the arguments; throws <see cref="ArgumentException"/> saying what is wrong.</summary>
@@ -40,6 +43,7 @@ public sealed record BenchOptions
                 "--find-max" => o with { FindMax = true },
                 "--json" => o with { Json = true },
                 "--compare" => o with { CompareFile = Value(args, ++i) },
+                "--baseline" => o with { Baseline = true },
                 _ => throw new ArgumentException($"unknown argument {args[i]}"),
             };
         }

@@ -14,6 +14,16 @@ public sealed record BotOptions
     /// <summary>The tone the bot's microphone plays; null: send no audio.</summary>
     public double? ToneHz { get; init; } = 440;
 
+    /// <summary>
+    /// Follow the server's REMB as a browser lowers its encode: replay frames made at 640x360,
+    /// 320x180 and 160x90 and send the largest the asked bitrate allows (a keyframe at each switch).
+    /// Needs <see cref="ReplayEncodedFrames"/>.
+    /// </summary>
+    public bool HonourRemb { get; init; }
+
+    /// <summary>Start with the microphone sending silence (<see cref="ParticipantBot.Silent"/>), the tone only once it is turned on.</summary>
+    public bool StartSilent { get; init; }
+
     public int Width { get; init; } = 640;
     public int Height { get; init; } = 360;
     public int FramesPerSecond { get; init; } = 30;

@@ -40,6 +40,16 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
     private VideoFrame? _latest;
     private int _audioWrite;
     private volatile bool _keyframeRequested = true;
+    private long _rembBps = long.MaxValue;    // the server's last REMB; nothing asked yet
+
+    /// <summary>What the server's REMB last asked of the bot's video, bit/s (long.MaxValue before any).</summary>
+    public long RembBps => Interlocked.Read(ref _rembBps);
+
+    /// <summary>The width of the pictures the bot sends now (it changes with REMB when <see cref="BotOptions.HonourRemb"/>).</summary>
+    public int SendingWidth { get; private set; }
+
+    /// <summary>The bitrates from which each replay size is sent: 640x360 from 400 kbit/s, 320x180 from 150, else 160x90.</summary>
+    private static readonly (int Divisor, long MinBps)[] ReplaySizes = [(1, 400_000), (2, 150_000), (4, 0)];
     private int _videoPayloadType = -1, _audioPayloadType = -1, _redPayloadType = -1;
     private readonly RedBlock[] _redBlocks = new RedBlock[RedPayload.MaxBlocks];
     private int _lastAudioSeq = -1;
@@ -52,6 +62,7 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
     private ParticipantBot(BotOptions options)
     {
         _options = options;
+        Silent = options.StartSilent;
         _loss = new LossSwitch(options.LossSeed) { Uplink = options.UplinkLoss, Downlink = options.DownlinkLoss };
     }
 
@@ -77,6 +88,9 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
 
     /// <summary>Stops (true) or resumes sending video, as a camera turned off.</summary>
     public bool VideoPaused { get; set; }
+
+    /// <summary>The microphone sends digital silence instead of its tone (packets still flow), until set back.</summary>
+    public bool Silent { get; set; }
 
     /// <summary>Fraction of outgoing RTP packets dropped now (starts at <see cref="BotOptions.UplinkLoss"/>).</summary>
     public double UplinkLoss
@@ -253,6 +267,11 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
                 KeyframeRequestsReceived++;
                 _keyframeRequested = true;
             }
+            if (header.PacketType == RtcpPacketType.PayloadSpecificFeedback && header.Count == RtcpPacketType.ApplicationLayerFeedbackFormat
+                && ReceiverEstimatedMaxBitrate.TryParse(body, out var remb))
+            {
+                Interlocked.Exchange(ref _rembBps, (long)Math.Min(remb.Bitrate, long.MaxValue));
+            }
         }
     }
 
@@ -319,14 +338,29 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
         long nextAudio = 0, nextVideo = 0;
         long frameMicros = 1_000_000 / _options.FramesPerSecond;
         List<byte[]>? replay = null;
-        int replayIndex = 0;
+        List<byte[]>[]? replays = null;
+        int replayIndex = 0, replaySize = 0;
         if (encoder is not null && _options.ReplayEncodedFrames && _options.FlashEveryMs is null) // a flashing picture changes: encode it live
         {
-            replay = [];
-            for (int i = 0; i <= _options.FramesPerSecond; i++)
+            int sizes = _options.HonourRemb ? ReplaySizes.Length : 1;
+            replays = new List<byte[]>[sizes];
+            for (int s = 0; s < sizes; s++)
             {
-                encoder.Encode(picture!, i == 0, (data, _, _) => replay.Add(data.ToArray()));
+                int divisor = ReplaySizes[s].Divisor;
+                using var sized = s == 0 ? null : new VideoEncoder(encoder.Codec, _options.Width / divisor, _options.Height / divisor, _options.FramesPerSecond, 800 / divisor);
+                var small = s == 0 ? picture! : VideoFrame.Create(_options.Width / divisor, _options.Height / divisor);
+                if (s != 0)
+                {
+                    small.Fill(Bt601.LumaOf(c0.Item1, c0.Item2, c0.Item3), Bt601.CbOf(c0.Item1, c0.Item2, c0.Item3), Bt601.CrOf(c0.Item1, c0.Item2, c0.Item3));
+                }
+                var frames = replays[s] = [];
+                for (int i = 0; i <= _options.FramesPerSecond; i++)
+                {
+                    (sized ?? encoder).Encode(small, i == 0, (data, _, _) => frames.Add(data.ToArray()));
+                }
             }
+            replay = replays[0];
+            SendingWidth = _options.Width;
         }
         try
         {
@@ -335,7 +369,7 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
                 long now = _clock.Elapsed.Ticks / 10;
                 if ((_options.ToneHz is not null || _options.FlashEveryMs is not null) && _audioPayloadType >= 0 && now >= nextAudio)
                 {
-                    if (_options.ToneHz is { } hz)
+                    if (_options.ToneHz is { } hz && !Silent)
                     {
                         Signals.Sine(pcm, hz, audioSamples);
                     }
@@ -382,6 +416,19 @@ public sealed class ParticipantBot : IRtcConnectionHandler, IAsyncDisposable
                         while (packetizer.TryNext(payload, out int length, out bool marker))
                         {
                             SendRtp(connection, packet, payload.AsSpan(0, length), _videoPayloadType, videoSeq++, timestamp, _client.VideoSsrc, marker);
+                        }
+                    }
+                    if (replays is not null && replays.Length > 1)
+                    {
+                        // The largest size the server's REMB allows; a switch starts at that size's keyframe.
+                        long bps = RembBps;
+                        int wanted = Array.FindIndex(ReplaySizes, r => bps >= r.MinBps);
+                        if (wanted != replaySize)
+                        {
+                            replaySize = wanted;
+                            replay = replays[wanted];
+                            SendingWidth = _options.Width / ReplaySizes[wanted].Divisor;
+                            key = true;
                         }
                     }
                     if (replay is not null)

@@ -1,4 +1,4 @@
-using Mcu.Conference.Send;
+using Mcu.Rtc.Session;
 using Mcu.Rtc.Packetization;
 using Mcu.Rtc.Transport;
 
@@ -19,14 +19,14 @@ internal sealed class AudioDownlink
     /// <summary>Reports in a row without loss that turn the copies off again.</summary>
     public const int QuietReportsOff = 10;
 
-    private readonly RtpSender _sender;
+    private readonly RtpSendStream _sender;
     private readonly RedEncoder _red;
     private readonly byte[] _packet = new byte[RedEncoder.MaxLength(Media.Codecs.OpusEncoder.MaxPacketSize)];
     private int _quietReports; // copies from the start, until reports say the way is clean
 
     /// <param name="sender">The participant's audio stream, whose payload type is RED's.</param>
     /// <param name="opusPayloadType">The payload type of the Opus blocks inside.</param>
-    public AudioDownlink(RtpSender sender, int opusPayloadType)
+    public AudioDownlink(RtpSendStream sender, int opusPayloadType)
     {
         _sender = sender;
         _red = new RedEncoder(opusPayloadType);

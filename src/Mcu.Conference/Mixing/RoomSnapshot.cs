@@ -54,12 +54,61 @@ internal sealed class MixMember : IDisposable
 
     public OutputTier Tier { get; set; } = OutputTier.Medium;
 
+    /// <summary>On the canvas now (the stage's first N, or a screen); the others' video is not decoded.</summary>
+    public bool OnStage
+    {
+        get => Volatile.Read(ref _onStage);
+        set => Volatile.Write(ref _onStage, value);
+    }
+
+    private bool _onStage;
+
+    /// <summary>Always on stage (by the API), whoever speaks.</summary>
+    public bool Pinned { get; set; }
+
+    /// <summary>
+    /// When they last spoke on the room clock (ms): set by the audio mixer once they have been
+    /// audible for a fifth of a second; read by the video tick's <see cref="Stage"/>.
+    /// </summary>
+    public long LastSpokeMs
+    {
+        get => Volatile.Read(ref _lastSpokeMs);
+        set => Volatile.Write(ref _lastSpokeMs, value);
+    }
+
+    private long _lastSpokeMs = long.MinValue / 2;
+
+    /// <summary>
+    /// Pixels of the largest tile showing them on any output now (0: not shown), set by the video
+    /// tick: what their REMB asks their encoder for follows it.
+    /// </summary>
+    public int TilePixels
+    {
+        get => Volatile.Read(ref _tilePixels);
+        set => Volatile.Write(ref _tilePixels, value);
+    }
+
+    private int _tilePixels;
+
+    // The video tick's own, while it measures the tiles.
+    internal int TileTick { get; set; }
+
+    internal int TilePixelsThisTick { get; set; }
+
+    /// <summary>The audio mixer's count of audible ticks in a row (a few silent ones allowed).</summary>
+    public int AudibleTicks { get; set; }
+
+    public int SilentTicks { get; set; }
+
     // The audio mixer's own.
     /// <summary>Input slot in the room's audio mixer, -1 for none.</summary>
     public int MixerSlot { get; set; } = -1;
 
     /// <summary>Encodes this member's mix-minus while they are audible (silent ones share the full mix).</summary>
     public OpusEncoder? OwnMixEncoder { get; set; }
+
+    /// <summary>Where <see cref="OwnMixEncoder"/> writes (each listener its own: encodes run at once).</summary>
+    public byte[]? OwnMixPacket { get; set; }
 
     public void Dispose() => OwnMixEncoder?.Dispose();
 }

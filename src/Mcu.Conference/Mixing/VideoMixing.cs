@@ -15,6 +15,8 @@ namespace Mcu.Conference.Mixing;
 /// The arrangement of an output is kept until who is on it, the speaker or the layout
 /// changes, and lists are reused, so a steady tick allocates next to nothing. It reads the
 /// room from the snapshot each tick is given and knows nothing of the room itself.
+/// The outputs of a tick are drawn and encoded at once on the node's <see cref="MixWorkers"/>
+/// (a hide-self room has one per participant).
 /// </summary>
 internal sealed class VideoMixing : IDisposable
 {
@@ -37,11 +39,34 @@ internal sealed class VideoMixing : IDisposable
     private readonly Dictionary<OutputTier, IRoomRecorder[]> _recordersByTier = [];
     private IRoomRecorder[] _recordersSeen = [];
     private int _activeOutputs;
+    private int _tick;
+    private readonly List<PendingRender> _renders = [];
+    private readonly MixWorkers _workers;
+    private readonly ParallelBatch _batch = new();
+    private readonly RenderWork _renderWork;
+
+    /// <summary>One output's canvas to draw and encode this tick, with what it shows.</summary>
+    private readonly record struct PendingRender(VideoOutput Output, Arrangement Arrangement, List<MixMember> Subscribers, long Signature, long NewestInputMs);
+
+    private sealed class RenderWork(VideoMixing mixing) : IParallelWork
+    {
+        public long NowMs { get; set; }
+
+        public long MediaMicros { get; set; }
+
+        public void Run(int index)
+        {
+            var r = mixing._renders[index];
+            r.Output.Render(r.Arrangement.Regions, r.Arrangement.Sources, r.Signature, r.NewestInputMs, r.Subscribers, NowMs, MediaMicros);
+        }
+    }
 
     /// <param name="nowMs">The room's clock, read when a frame's packets are handed on (for the latency).</param>
     /// <param name="latency">Where the server-added latency of each output frame goes.</param>
-    public VideoMixing(int framesPerSecond, int staleVideoMs, bool hideSelf, Func<long> nowMs, LatencySamples latency)
+    public VideoMixing(int framesPerSecond, int staleVideoMs, bool hideSelf, Func<long> nowMs, LatencySamples latency, MixWorkers? workers = null)
     {
+        _workers = workers ?? MixWorkers.Shared;
+        _renderWork = new RenderWork(this);
         _framesPerSecond = framesPerSecond;
         _staleVideoMs = staleVideoMs;
         _personal = hideSelf;
@@ -99,6 +124,7 @@ internal sealed class VideoMixing : IDisposable
         }
 
         int active = 0;
+        _tick++;
         try
         {
             foreach (var (key, subscribers) in _groups)
@@ -132,12 +158,18 @@ internal sealed class VideoMixing : IDisposable
                 var keyTemplate = key.PersonalFor is null ? template : room.ResolveTemplate(_members.Count - CountScreens(_members), sharing);
                 var arrangement = ArrangementFor(key, keyTemplate, room.SpeakerId);
                 long newestInputMs = arrangement.TakeFrames(nowMs, _staleVideoMs, _held, out long signature);
+                arrangement.MeasureTiles(key.Tier, _tick);
                 output.SetRecorders(keyRecorders);
-                output.Render(arrangement.Regions, arrangement.Sources, signature, newestInputMs, subscribers, nowMs, mediaMicros);
+                _renders.Add(new PendingRender(output, arrangement, subscribers, signature, newestInputMs));
             }
+            // Each output composites and encodes its own canvas: on the node's mix workers, at once.
+            _renderWork.NowMs = nowMs;
+            _renderWork.MediaMicros = mediaMicros;
+            _workers.Run(_batch, _renderWork, _renders.Count);
         }
         finally
         {
+            _renders.Clear();
             foreach (var frame in _held)
             {
                 frame.Release();
@@ -145,6 +177,10 @@ internal sealed class VideoMixing : IDisposable
             _held.Clear();
         }
         Volatile.Write(ref _activeOutputs, active);
+        foreach (var p in visible)
+        {
+            p.TilePixels = p.TileTick == _tick ? p.TilePixelsThisTick : 0;
+        }
         CloseIdleOutputs(nowMs);
     }
 
@@ -268,6 +304,22 @@ internal sealed class VideoMixing : IDisposable
         }
 
         public List<LayoutRegion> Regions { get; }
+
+        /// <summary>Notes on each one shown the size of their tile at <paramref name="tier"/>, keeping each one's largest of tick <paramref name="tick"/>.</summary>
+        public void MeasureTiles(OutputTier tier, int tick)
+        {
+            for (int i = 0; i < _shown.Length; i++)
+            {
+                var p = _shown[i];
+                int pixels = (int)(Regions[i].Width * tier.Width * Regions[i].Height * tier.Height);
+                if (p.TileTick != tick)
+                {
+                    p.TileTick = tick;
+                    p.TilePixelsThisTick = 0;
+                }
+                p.TilePixelsThisTick = Math.Max(p.TilePixelsThisTick, pixels);
+            }
+        }
 
         public List<CompositorSource> Sources { get; }
 

@@ -18,7 +18,7 @@ namespace Mcu.Conference.Receive;
 /// A frame that cannot be completed, or a decoder error, asks for a keyframe and skips
 /// to it: delta frames after a hole would only decode as garbage.
 /// </summary>
-public sealed class VideoReceiver : IDisposable
+public sealed class VideoReceiver : IReceiveStreamFeedback, IDisposable
 {
     private const int MaxQueuedFrames = 3;
 
@@ -124,6 +124,8 @@ public sealed class VideoReceiver : IDisposable
     private long _decodeFailures;
     private long _framesDropped;
     private bool _refusing;
+    private bool _shown = true;
+    private long _framesHidden;
     private bool _schedule;     // a frame was queued under the lock: schedule once out of it
     // A sender alternating oversize and small keyframes must not flood the log and every events socket.
     private const long AnnounceEveryMs = 10_000;
@@ -155,7 +157,7 @@ public sealed class VideoReceiver : IDisposable
     /// Periodic work: releases packets whose missing predecessor is given up, and says which
     /// sequence numbers to NACK (resent after <paramref name="roundTripMs"/>) and whether to ask for a keyframe.
     /// </summary>
-    public int Service(long nowMs, int roundTripMs, Span<ushort> nacks, out bool requestKeyframe)
+    public int CollectFeedback(long nowMs, int roundTripMs, Span<ushort> nacks, out bool requestKeyframe)
     {
         if (_announce is not null)
         {
@@ -177,6 +179,43 @@ public sealed class VideoReceiver : IDisposable
             _pool.Schedule(this);
         }
         return count;
+    }
+
+    private int _pictureWidth;
+
+    /// <summary>The width of the last picture decoded, 0 before one.</summary>
+    public int PictureWidth => Volatile.Read(ref _pictureWidth);
+
+    /// <summary>Whole frames not decoded because the participant was not on any canvas.</summary>
+    public long FramesHidden => Interlocked.Read(ref _framesHidden);
+
+    /// <summary>
+    /// Whether the participant is on a canvas (the room's stage says, every video tick). Off: frames
+    /// are assembled (so NACKs and statistics go on) but not decoded, and the last picture goes, so
+    /// it is never shown stale. Back on: the stream skips to the next keyframe and asks for one,
+    /// and the placeholder is shown until it is decoded.
+    /// </summary>
+    public void SetShown(bool shown)
+    {
+        lock (_lock)
+        {
+            if (shown == _shown || _disposed)
+            {
+                return;
+            }
+            _shown = shown;
+            if (shown)
+            {
+                WantKeyframe();
+                return;
+            }
+            while (_queueCount > 0)
+            {
+                ArrayPool<byte>.Shared.Return(Dequeue().Buffer);
+            }
+            _latest?.Release();
+            _latest = null;
+        }
     }
 
     /// <summary>This stream's receiver report block (null before a packet came).</summary>
@@ -243,6 +282,11 @@ public sealed class VideoReceiver : IDisposable
         }
         if (_disposed)
         {
+            return;
+        }
+        if (!_shown)
+        {
+            Interlocked.Increment(ref _framesHidden);
             return;
         }
         if (_queueCount == MaxQueuedFrames)
@@ -403,11 +447,16 @@ public sealed class VideoReceiver : IDisposable
                     WantKeyframe();
                 }
             }
+            else if (!_shown)
+            {
+                picture.Release();   // decoded while being taken off the canvas: not to be shown later, stale
+            }
             else
             {
                 _refusing = false;
                 _latest?.Release();
                 _latest = picture;
+                _pictureWidth = picture.Width;
                 _framesDecoded++;
                 _lastFrameAtMs = item.ReceivedMs;
             }

@@ -1,6 +1,7 @@
 using Mcu.Conference.Mixing;
 using Mcu.Conference.Receive;
 using Mcu.Conference.Send;
+using Mcu.Rtc.Session;
 using Mcu.Media.Codecs;
 using Mcu.Rtc.Peer;
 using Mcu.Rtc.Rtp;
@@ -24,12 +25,15 @@ public enum ParticipantRole
 /// <summary>
 /// Someone in a room, over one WebRTC connection: what they send (decoded for the
 /// mix), and the one composited video and one mix-minus audio stream they receive,
-/// on SSRCs of their own. RTCP feedback runs both ways through <see cref="ParticipantRtcp"/>.
+/// on SSRCs of their own. RTP statistics and RTCP both ways are its <see cref="RtpSession"/>'s
+/// (Mcu.Rtc): this class acts on what the session reports (keyframes, loss that moves the tier).
 /// </summary>
 public sealed class Participant : IRtcConnectionHandler, IDisposable
 {
     private readonly Room _room;
-    private readonly ParticipantRtcp _rtcp;
+    private readonly RtpSession _session;
+    private readonly byte[] _rtcpBuffer = new byte[1300];
+    private long _lostCounted;   // the video receive stream's losses already added to the metric
 
     internal Participant(Room room, string id, string displayName, ParticipantRole role, SdpAnswer answer, uint audioSsrc, uint videoSsrc, string cname, OutputTier tier, OutputTier ceiling)
     {
@@ -51,7 +55,7 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
             {
                 // Opus in RED when negotiated: copies of earlier packets once the receiver reports loss.
                 bool red = audio.RedPayloadType is not null && room.Options.LossRecovery;
-                AudioOut = new RtpSender(audioSsrc, red ? audio.RedPayloadType!.Value : audio.PayloadType, 48_000, keepHistory: false);
+                AudioOut = new RtpSendStream(audioSsrc, red ? audio.RedPayloadType!.Value : audio.PayloadType, 48_000, keepHistory: false);
                 AudioDownlink = red ? new AudioDownlink(AudioOut, audio.PayloadType) : null;
             }
         }
@@ -68,11 +72,25 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
             }
             if (video.RemoteDirection is SdpDirection.SendRecv or SdpDirection.RecvOnly && role != ParticipantRole.Screen)
             {
-                VideoOut = new RtpSender(videoSsrc, video.PayloadType, 90_000, keepHistory: video.Nack);
+                VideoOut = new RtpSendStream(videoSsrc, video.PayloadType, 90_000, keepHistory: video.Nack);
                 VideoQueue = new SendQueue(room.Pacer, SendVideo);
             }
         }
-        _rtcp = new ParticipantRtcp(this, answer.Video, answer.Audio);
+        var transportCc = answer.Video is { TransportCc: true } || answer.Audio is { TransportCc: true }
+            ? answer.Video?.TransportCcExtId ?? answer.Audio?.TransportCcExtId
+            : null;
+        _session = new RtpSession(new RtpSessionOptions
+        {
+            Cname = cname,
+            TransportCcExtensionId = transportCc,   // the sender's estimator needs our arrival times
+            VideoNack = answer.Video is { Nack: true },
+            Remb = answer.Video is { GoogRemb: true },
+        })
+        {
+            VideoIn = VideoIn,
+            VideoOut = VideoOut,
+            AudioOut = AudioOut,
+        };
     }
 
     public string Id { get; }
@@ -99,6 +117,18 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
     /// <summary>Shown as a placeholder instead of their video (by the API).</summary>
     public bool VideoMuted { get; set; }
 
+    /// <summary>Always on the canvas, even in a room with more people than its layout shows (by the API).</summary>
+    public bool Pinned { get; set; }
+
+    /// <summary>
+    /// On the canvas now. In a room with more people than its layout shows, who is seen follows
+    /// the voice (last N, <see cref="Mixing.Stage"/>); the others' video is not decoded.
+    /// </summary>
+    public bool OnStage => Member?.OnStage ?? false;
+
+    /// <summary>The mixers' view of this participant, set by the room when they join.</summary>
+    internal MixMember? Member { get; set; }
+
     public VideoCodec OutputCodec { get; } = VideoCodec.Vp8;
 
     public TierSelector Tiers { get; }
@@ -111,19 +141,17 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
 
     internal VideoReceiver? VideoIn { get; }
 
-    internal RtpSender? AudioOut { get; }
+    internal RtpSendStream? AudioOut { get; }
 
     /// <summary>The mix in RED to this participant, when they negotiated it (sent through <see cref="AudioOut"/>).</summary>
     internal AudioDownlink? AudioDownlink { get; }
 
-    internal RtpSender? VideoOut { get; }
+    internal RtpSendStream? VideoOut { get; }
 
     /// <summary>The composited frames on their way to this participant, sent by the room's pacer.</summary>
     internal SendQueue? VideoQueue { get; }
 
-    internal ParticipantRtcp Rtcp => _rtcp;
-
-    internal Room Room => _room;
+    internal RtpSession Session => _session;
 
     public bool IsConnected => State == PeerState.Connected;
 
@@ -173,43 +201,84 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
         {
             return;
         }
-        long nowMs = _room.NowMs;
+        long nowMicros = _room.NowMicros;
         if (VideoIn is not null && rtp.PayloadType == VideoIn.PayloadType)
         {
-            _rtcp.OnVideoPacket(rtp);
-            VideoIn.OnRtp(rtp, nowMs);
+            _session.OnRtp(rtp, audio: false, nowMicros);
+            VideoIn.OnRtp(rtp, nowMicros / 1000);
         }
         else if (AudioIn is not null && (rtp.PayloadType == AudioIn.PayloadType || rtp.PayloadType == AudioIn.RedPayloadType))
         {
-            _rtcp.OnAudioPacket(rtp, nowMs);
+            _session.OnRtp(rtp, audio: true, nowMicros);
             AudioIn.OnRtp(rtp);
         }
     }
 
-    public void OnRtcp(RtcConnection connection, Span<byte> packet) => _rtcp.OnRtcp(connection, packet, _room.NowMs);
-
-    /// <summary>Timers: NACKs and keyframe requests for what we receive, reports every second.</summary>
-    internal void Service(long nowMs)
+    public void OnRtcp(RtcConnection connection, Span<byte> packet)
     {
-        if (Connection is { } connection && IsConnected)
+        long nacksBefore = _session.NacksReceived;
+        long refusedBefore = VideoOut?.RetransmissionsRefused ?? 0;
+        ulong ntpNow = _room.NtpNow(out _);
+        long nowMs = _room.NowMs;
+        var feedback = _session.OnRtcp(connection, packet, nowMs, ntpNow);
+        McuMetrics.NacksReceived.Add(_session.NacksReceived - nacksBefore);
+        McuMetrics.RetransmissionsRefused.Add((VideoOut?.RetransmissionsRefused ?? 0) - refusedBefore);
+        if (feedback.KeyframeRequests > 0)
         {
-            try
-            {
-                _rtcp.Service(connection, nowMs);
-            }
-            catch (Exception e)
-            {
-                // The room's audio tick services everyone in turn: a throw here must not skip the
-                // others (nor their audio). Said once; the counter keeps the score.
-                if (Interlocked.Increment(ref _serviceFailures) == 1)
-                {
-                    _room.OnParticipantFailed(this, "RTCP timers", e);
-                }
-            }
+            McuMetrics.KeyframeRequestsReceived.Add(feedback.KeyframeRequests);
+            _room.RequestKeyframe(this);
+        }
+        if (feedback.AudioFractionLost is { } audioLoss)
+        {
+            AudioDownlink?.OnLossReport(audioLoss);   // RED copies to a listener who loses audio
+        }
+        if (feedback.VideoLoss is { } loss && Tiers.OnLossReport(loss.FractionLost, loss.ExtendedHighestSequence, nowMs))
+        {
+            _room.RequestKeyframe(this);
         }
     }
 
-    private long _serviceFailures;
+    /// <summary>The least and most our REMB asks of a participant's video encoder.</summary>
+    public const uint MinUplinkBps = 100_000, MaxUplinkBps = 1_200_000;
+
+    /// <summary>
+    /// What to ask of a participant's video encoder for a tile of <paramref name="pixels"/> (their
+    /// largest on any output, 0 when not shown): about 3 bit/s a pixel, so a browser lowers its
+    /// resolution to what the tile shows and the server decodes no more than that.
+    /// </summary>
+    public static uint UplinkBpsForTile(int pixels) => (uint)Math.Clamp(3L * pixels, MinUplinkBps, MaxUplinkBps);
+
+    /// <summary>
+    /// The transport's timer (every 20 ms): the session's RTCP that is due — NACKs and keyframe
+    /// requests for what we receive, TWCC feedback, reports every second.
+    /// </summary>
+    public void OnTimer(RtcConnection connection)
+    {
+        if (!IsConnected)
+        {
+            return;
+        }
+        if (Member is { } member && VideoIn is not null)
+        {
+            _session.WantedUplinkBps = UplinkBpsForTile(member.TilePixels);
+        }
+        long nacksBefore = _session.NacksSent;
+        long plisBefore = _session.KeyframeRequestsSent;
+        ulong ntpNow = _room.NtpNow(out long mediaMicros);
+        long nowMs = mediaMicros / 1000;
+        int length;
+        while ((length = _session.PollRtcp(nowMs, ntpNow, mediaMicros, _rtcpBuffer)) > 0)
+        {
+            connection.SendRtcp(_rtcpBuffer, length);
+        }
+        McuMetrics.NacksSent.Add(_session.NacksSent - nacksBefore);
+        McuMetrics.KeyframeRequestsSent.Add(_session.KeyframeRequestsSent - plisBefore);
+        if (VideoIn is { } video && video.PacketsLost is var lost && lost > _lostCounted)
+        {
+            McuMetrics.PacketsLost.Add(lost - _lostCounted);
+            _lostCounted = lost;
+        }
+    }
 
     /// <summary>The pacer's sink: one packet of an output frame, under this participant's SSRC and sequence numbers.</summary>
     private void SendVideo(ReadOnlySpan<byte> payload, long mediaMicros, bool marker)
@@ -234,8 +303,6 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
 
     private long _sendFailures;
 
-    internal void RequestKeyframeFromRoom() => _room.RequestKeyframe(this);
-
     /// <summary>Counters of what this participant sent and received, for the API, metrics and tests.</summary>
     public ParticipantStats GetStats() => new(
         VideoFramesDecoded: VideoIn?.FramesDecoded ?? 0,
@@ -243,20 +310,23 @@ public sealed class Participant : IRtcConnectionHandler, IDisposable
         VideoPacketsLost: VideoIn?.PacketsLost ?? 0,
         AudioPacketsReceived: AudioIn?.PacketsReceived ?? 0,
         AudioFramesConcealed: AudioIn?.FramesConcealed ?? 0,
-        NacksSent: _rtcp.NacksSent,
-        KeyframeRequestsSent: _rtcp.KeyframeRequestsSent,
-        NacksReceived: _rtcp.NacksReceived,
-        KeyframeRequestsReceived: _rtcp.KeyframeRequestsReceived,
+        NacksSent: _session.NacksSent,
+        KeyframeRequestsSent: _session.KeyframeRequestsSent,
+        NacksReceived: _session.NacksReceived,
+        KeyframeRequestsReceived: _session.KeyframeRequestsReceived,
         VideoPacketsSent: VideoOut?.PacketsSent ?? 0,
         AudioPacketsSent: AudioOut?.PacketsSent ?? 0,
         Retransmissions: VideoOut?.Retransmissions ?? 0,
-        RoundTripMs: _rtcp.RoundTripMs,
+        RoundTripMs: _session.RoundTripMs,
         RetransmissionsRefused: VideoOut?.RetransmissionsRefused ?? 0,
         VideoPicturesTooLarge: VideoIn?.PicturesTooLarge ?? 0,
         VideoDecodeFailures: VideoIn?.DecodeFailures ?? 0,
         AudioPacketsDropped: AudioIn?.PacketsDropped ?? 0,
         VideoFramesDropped: VideoIn?.FramesDropped ?? 0,
         VideoFramesUnsent: VideoQueue?.FramesDropped ?? 0,
+        VideoFramesHidden: VideoIn?.FramesHidden ?? 0,
+        VideoInputWidth: VideoIn?.PictureWidth ?? 0,
+
         AudioFramesDecoded: AudioIn?.FramesDecoded ?? 0,
         AudioFramesRecoveredByRed: AudioIn?.FramesRecoveredByRed ?? 0,
         AudioFramesRecoveredByFec: AudioIn?.FramesRecoveredByFec ?? 0,

@@ -21,6 +21,9 @@ public sealed record ParticipantStats(
     long AudioPacketsDropped = 0,
     long VideoFramesDropped = 0,
     long VideoFramesUnsent = 0,
+    long VideoFramesHidden = 0,
+    int VideoInputWidth = 0,
+
     long AudioFramesDecoded = 0,             // RED's copies of lost packets included
     long AudioFramesRecoveredByRed = 0,
     long AudioFramesRecoveredByFec = 0,

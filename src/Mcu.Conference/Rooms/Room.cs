@@ -16,7 +16,7 @@ namespace Mcu.Conference.Rooms;
 /// <summary>
 /// A conference: everyone in it sends one stream in and receives one composited video
 /// and one mix-minus audio out. Two clocks drive it on the room's <see cref="RoomOptions.Time"/>:
-/// the audio tick every 20 ms (<see cref="AudioTick"/>: each participant's RTCP timers, then mix,
+/// the audio tick every 20 ms (<see cref="AudioTick"/>: decode, mix,
 /// encode, send) and the video tick at the output frame rate (<see cref="VideoTick"/>: composite
 /// and encode per output, then hand the packets to the node's <see cref="VideoPacer"/>, which
 /// sends them). Each tick gives the mixers a snapshot of the room (who is connected, who is on
@@ -214,6 +214,7 @@ public sealed partial class Room : IDisposable
             _participants.Add(participant);
             var member = MemberFor(participant);
             _members[participant] = member;
+            participant.Member = member;
             _audio.Assign(member);
             _occupied.Set();
             return participant;
@@ -323,6 +324,16 @@ public sealed partial class Room : IDisposable
             throw new ArgumentOutOfRangeException(nameof(type), type, "not a recording event");
         }
         Raise(new RoomEvent(type, null, detail is null ? recordingId : $"{recordingId}: {detail}"));
+    }
+
+    /// <summary>A live stream (RTMP/SRT push or HLS) of this room started, stopped or failed.</summary>
+    public void ReportStream(RoomEventType type, string streamId, string? detail)
+    {
+        if (type is not (RoomEventType.StreamStarted or RoomEventType.StreamStopped or RoomEventType.StreamFailed))
+        {
+            throw new ArgumentOutOfRangeException(nameof(type), type, "not a stream event");
+        }
+        Raise(new RoomEvent(type, null, detail is null ? streamId : $"{streamId}: {detail}"));
     }
 
     public void PinSpeaker(string? participantId)
@@ -463,6 +474,7 @@ public sealed partial class Room : IDisposable
                 member.AudioMuted = p.AudioMuted;
                 member.VideoMuted = p.VideoMuted;
                 member.Tier = p.Tier;
+                member.Pinned = p.Pinned;
                 if (member.IsConnected)
                 {
                     snapshot.Connected.Add(member);
@@ -481,37 +493,77 @@ public sealed partial class Room : IDisposable
 
     /// <summary>
     /// The audio tick at <paramref name="nowMs"/> (nominally <paramref name="mediaMicros"/> on the room
-    /// clock): each connected participant's RTCP timers, then the mix, its encodes and sends.
+    /// clock): the mix, its encodes and sends. RTCP is not the room's: each participant's session
+    /// runs on the transport's timer.
     /// </summary>
     internal void AudioTick(long nowMs, long mediaMicros)
     {
         Fill(_audioSnapshot);
-        lock (_lock)
-        {
-            // Participant objects for the RTCP timers: the snapshot holds only the mixers' view.
-            _serviced.Clear();
-            foreach (var p in _participants)
-            {
-                if (p.IsConnected)
-                {
-                    _serviced.Add(p);
-                }
-            }
-        }
-        foreach (var p in _serviced)
-        {
-            p.Service(nowMs);
-        }
         _audio.Tick(_audioSnapshot, nowMs, mediaMicros);
     }
-
-    private readonly List<Participant> _serviced = [];
 
     /// <summary>The video tick at <paramref name="nowMs"/>: every output composited, encoded and handed to the pacer.</summary>
     internal void VideoTick(long nowMs, long mediaMicros)
     {
         Fill(_videoSnapshot);
+        ArrangeStage(_videoSnapshot, nowMs);
         _video.Tick(_videoSnapshot, nowMs, mediaMicros);
+    }
+
+    private readonly Stage _stage = new();
+    private readonly List<MixMember> _stagePeople = [];
+    private readonly List<MixMember> _stageScreens = [];
+    private string _onStage = "";
+    private bool _crowded;
+
+    /// <summary>
+    /// Orders the canvas's people by the <see cref="Stage"/> (last N: who speaks is seen), marks who
+    /// is on it and tells the receivers of the rest not to decode. Screens stay first, always shown.
+    /// </summary>
+    private void ArrangeStage(RoomSnapshot snapshot, long nowMs)
+    {
+        _stagePeople.Clear();
+        _stageScreens.Clear();
+        foreach (var m in snapshot.Visible)
+        {
+            (m.IsScreen ? _stageScreens : _stagePeople).Add(m);
+        }
+        var template = snapshot.ResolveTemplate(_stagePeople.Count, _stageScreens.Count > 0);
+        // Where screens have no region of their own they take people's places.
+        int capacity = template is null ? _stagePeople.Count
+            : Math.Max(0, template.Capacity - (template.ShowsScreens ? 0 : _stageScreens.Count));
+        bool changed = _stage.Arrange(_stagePeople, capacity, snapshot.SpeakerId, nowMs);
+        snapshot.Visible.Clear();
+        snapshot.Visible.AddRange(_stageScreens);
+        snapshot.Visible.AddRange(_stagePeople);
+        // A personal canvas (hide-self) shows everyone but its viewer: one more is seen on some canvas.
+        int shown = capacity + (Options.HideSelf ? 1 : 0);
+        foreach (var screen in _stageScreens)
+        {
+            screen.OnStage = true;
+            screen.VideoIn?.SetShown(true);
+        }
+        for (int i = 0; i < _stagePeople.Count; i++)
+        {
+            var m = _stagePeople[i];
+            m.OnStage = i < shown;
+            m.VideoIn?.SetShown(m.OnStage);
+        }
+        // Said only when who is seen changed in a room where someone is not seen (or just was):
+        // in a room whose layout shows everyone, joins and leaves say it all.
+        bool crowded = _stagePeople.Count > shown;
+        bool wasCrowded = _crowded;
+        _crowded = crowded;
+        if (changed && (crowded || wasCrowded))
+        {
+            // The ids on stage, in stage order.
+            string onStage = string.Join(",", _stagePeople.Take(Math.Min(shown, _stagePeople.Count)).Select(m => m.Id));
+            if (onStage != _onStage)
+            {
+                _onStage = onStage;
+                Raise(new RoomEvent(RoomEventType.StageChanged, null, onStage));
+            }
+        }
     }
 
     /// <summary>

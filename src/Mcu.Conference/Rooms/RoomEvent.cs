@@ -6,11 +6,17 @@ public enum RoomEventType
     ParticipantLeft,
     ParticipantUpdated,
     SpeakerChanged,
+
+    /// <summary>Who is seen changed (last N): <see cref="RoomEvent.Detail"/> lists the ids on stage, comma-separated.</summary>
+    StageChanged,
     LayoutChanged,
     RecordingStarted,
     RecordingStopped,
     RecordingFailed,
     RoomClosed,
+    StreamStarted,
+    StreamStopped,
+    StreamFailed,
 }
 
 /// <summary>Something that happened in a room, for the events WebSocket and the log.</summary>

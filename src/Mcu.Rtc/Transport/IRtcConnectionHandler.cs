@@ -17,4 +17,12 @@ public interface IRtcConnectionHandler
 
     /// <summary>A decrypted RTCP compound packet; the span is valid only during the call.</summary>
     void OnRtcp(RtcConnection connection, Span<byte> packet);
+
+    /// <summary>
+    /// The transport's timer, every 20 ms or so, on its timer loop (not a receive loop): the time
+    /// for the owner's periodic RTP work (its session's RTCP). Keep it short and never block.
+    /// </summary>
+    void OnTimer(RtcConnection connection)
+    {
+    }
 }

@@ -466,6 +466,10 @@ public sealed class MediaTransport : IDisposable
                             connection.Peer.HandleTimeout(now);
                             Flush(connection, via: null);
                         }
+                        if (connection.Peer.State == PeerState.Connected)
+                        {
+                            connection.Handler.OnTimer(connection);
+                        }
                     }
                     catch (Exception e)
                     {

@@ -60,17 +60,22 @@ public sealed record ParticipantView(
     string Codec,
     bool SendsVideo,
     DateTimeOffset JoinedAt,
+    bool OnStage,
+    bool Pinned,
     bool NoiseSuppression = false,
     bool AutoGain = false)
 {
     public static ParticipantView Of(Participant p) => new(
         p.Id, p.DisplayName, p.Role switch { ParticipantRole.Viewer => "viewer", ParticipantRole.Screen => "screen", _ => "participant" }, p.State.ToString(),
-        p.AudioMuted, p.VideoMuted, p.Tier.Name, p.Tiers.Pinned?.Name, p.OutputCodec.ToString(), p.SendsVideo, p.JoinedAt,
+        p.AudioMuted, p.VideoMuted, p.Tier.Name, p.Tiers.Pinned?.Name, p.OutputCodec.ToString(), p.SendsVideo, p.JoinedAt, p.OnStage, p.Pinned,
         p.NoiseSuppression, p.AutoGain);
 }
 
-/// <summary>PATCH /api/rooms/{room}/participants/{id}: fields left out stay as they are. Tier "auto" unpins.</summary>
-public sealed record UpdateParticipantRequest(string? DisplayName = null, bool? AudioMuted = null, bool? VideoMuted = null, string? Tier = null,
+/// <summary>
+/// PATCH /api/rooms/{room}/participants/{id}: fields left out stay as they are. Tier "auto" unpins.
+/// Pinned: always on the canvas, even when the room holds more people than its layout shows.
+/// </summary>
+public sealed record UpdateParticipantRequest(string? DisplayName = null, bool? AudioMuted = null, bool? VideoMuted = null, string? Tier = null, bool? Pinned = null,
     bool? NoiseSuppression = null, bool? AutoGain = null);
 
 /// <summary>PUT /api/rooms/{room}/speaker: a participant id, or null to let the loudest speak.</summary>

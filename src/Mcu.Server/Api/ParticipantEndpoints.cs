@@ -31,7 +31,7 @@ public static class ParticipantEndpoints
             // A person mutes and unmutes themselves (the page's buttons) with the token that made their
             // session, the one that may also end it; names and tiers stay the admin's.
             var caller = Caller.From(request.HttpContext);
-            if (!caller.IsAdmin && (!owners.MayEnd(caller, room, id) || body!.DisplayName is not null || body.Tier is not null
+            if (!caller.IsAdmin && (!owners.MayEnd(caller, room, id) || body!.DisplayName is not null || body.Tier is not null || body.Pinned is not null
                                     || body.NoiseSuppression is not null || body.AutoGain is not null))
             {
                 return BearerAuth.Forbidden(request.HttpContext,
@@ -78,6 +78,11 @@ public static class ParticipantEndpoints
             {
                 p.Tiers.Pin(tier);
                 changes.Add("tier");
+            }
+            if (body.Pinned is { } pinned && pinned != p.Pinned)
+            {
+                p.Pinned = pinned;
+                changes.Add(pinned ? "pinned" : "unpinned");
             }
             if ((body.NoiseSuppression is not null || body.AutoGain is not null) && p.SetVoiceProcessing(body.NoiseSuppression, body.AutoGain))
             {

@@ -20,6 +20,8 @@ public static class RoomStatsEndpoints
                 layout = r.CurrentTemplate?.Name,
                 videoEncoders = r.VideoEncoderCount,
                 audioEncodes = r.AudioEncodeCount,
+                // Recordings and live streams on the room's mixer: each takes its tier's shared H.264 encode.
+                sinks = r.Recorders.Select(x => new { kind = x is Mcu.Conference.Streaming.LiveStreamSink ? "stream" : "recording", tier = x.Tier.Name }),
                 latencyMsP50 = r.Latency.Percentile(50),
                 latencyMsP95 = r.Latency.Percentile(95),
                 audioClock = new { ticks = r.AudioClock.Ticks, late = r.AudioClock.LateTicks, bytesPerTick = Math.Round(r.AudioClock.AverageAllocatedBytes) },

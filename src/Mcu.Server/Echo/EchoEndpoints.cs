@@ -1,3 +1,4 @@
+using Mcu.Rtc.Echo;
 using Mcu.Server.Rtc;
 
 namespace Mcu.Server.Echo;

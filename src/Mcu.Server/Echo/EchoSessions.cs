@@ -1,3 +1,4 @@
+using Mcu.Rtc.Echo;
 using System.Collections.Concurrent;
 using Mcu.Rtc.Peer;
 using Mcu.Rtc.Transport;

@@ -4,6 +4,8 @@ using Mcu.Conference.Mixing;
 using Mcu.Conference.Rooms;
 using Mcu.Media.Codecs;
 using Mcu.Server.Rtc;
+using Mcu.Server.Streaming;
+using Mcu.Conference.Streaming;
 using Prometheus;
 
 namespace Mcu.Server.Metrics;
@@ -19,7 +21,7 @@ public sealed class McuExporter : IDisposable
     private readonly Meter _meter = new(McuMetrics.MeterName);
     private readonly IDisposable _adapter;
 
-    public McuExporter(RoomDirectory rooms, RtcHost rtc)
+    public McuExporter(RoomDirectory rooms, RtcHost rtc, StreamRegistry streams)
     {
         Registry = Prometheus.Metrics.NewCustomRegistry();
         _meter.CreateObservableGauge("rooms", () => rooms.Rooms.Count, "rooms", "Rooms open");
@@ -29,7 +31,15 @@ public sealed class McuExporter : IDisposable
             "Composited video encoders running (one per distinct tier, layout and codec)");
         _meter.CreateObservableGauge("video_encoders_by_tier", () => EncodersByTier(rooms), "encoders",
             "Composited video encoders each room needs now, by tier (one per distinct tier, codec and personal canvas)");
-        _meter.CreateObservableGauge("recordings", () => rooms.Rooms.Sum(r => r.Recorders.Count), "recordings", "Recorders attached");
+        _meter.CreateObservableGauge("recordings", () => rooms.Rooms.Sum(r => r.Recorders.Count(x => x is not LiveStreamSink)), "recordings", "Recorders attached");
+        _meter.CreateObservableGauge("streams", () => rooms.Rooms.Sum(r => r.Recorders.Count(x => x is LiveStreamSink)), "streams",
+            "Live streams attached (RTMP/SRT pushes and HLS)");
+        _meter.CreateObservableCounter("stream_bytes_sent", () => streams.TotalBytesSent, "bytes",
+            "Bytes live streams sent (RTMP/SRT; HLS writes files)");
+        _meter.CreateObservableCounter("stream_reconnects", () => streams.TotalReconnects, "reconnects",
+            "Connections live streams lost and tried again");
+        _meter.CreateObservableCounter("stream_items_dropped", () => streams.TotalDropped, "items",
+            "Video access units and audio frames live streams dropped because their endpoint fell behind");
         var transport = rtc.Transport;
         _meter.CreateObservableGauge("tcp_connections", () => transport.TcpConnectionCount, "connections", "ICE-TCP connections open");
         _meter.CreateObservableCounter("tcp_connections_closed", () => new[]

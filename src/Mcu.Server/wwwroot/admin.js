@@ -1,6 +1,7 @@
 // The admin's side of the page (with the admin key): invite links, the layout, recordings
 // (start, stop, play, download) and the jobs dashboard.
 import { httpFailure, networkFailure, sentence } from './problems.js';
+import { setUpStreams } from './streams.js';
 
 const $ = id => document.getElementById(id);
 const enc = encodeURIComponent;
@@ -107,6 +108,7 @@ export function setUpAdmin({ api, say, adminKey, room }) {
     for (const r of recordings.filter(running)) await api('POST', `${base()}/recordings/${enc(r.id)}/stop`, {});
     await refreshRecordings();
   });
+  const streams = setUpStreams({ api, say, run, room });
   // The dashboard wants the admin key, which a link cannot send: trade it for a short-lived cookie, then open it.
   $('dashboard').onclick = run(async () => {
     await api('POST', '/api/dashboard/session', undefined, 'admin', adminKey());
@@ -125,7 +127,7 @@ export function setUpAdmin({ api, say, adminKey, room }) {
       $('playback').hidden = true;
       for (const url of files.values()) URL.revokeObjectURL(url);
       files.clear();
-      await Promise.all([refreshLayouts(), refreshRecordings(), refreshRooms()]);
+      await Promise.all([refreshLayouts(), refreshRecordings(), refreshRooms(), streams.refresh()]);
     },
     roomChanged(view) {
       layout = view.layout;
@@ -133,6 +135,9 @@ export function setUpAdmin({ api, say, adminKey, room }) {
     },
     recordingsChanged() {
       refreshRecordings().catch(() => {});
+    },
+    streamsChanged() {
+      streams.refresh().catch(() => {});
     },
   };
 }

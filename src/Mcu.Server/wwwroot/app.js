@@ -333,6 +333,7 @@ function onEvent(e) {
   }
   if (e.type === 'participantLeft' && state.screen && e.participantId === state.screen.id) stopSharing();
   if (e.type.startsWith('recording')) admin?.recordingsChanged();
+  if (e.type.startsWith('stream')) admin?.streamsChanged();
   adoptMute ||= e.type === 'participantUpdated' && e.participantId === state.call?.id && /Muted|Unmuted/.test(e.detail || '');
   clearTimeout(refreshTimer);
   refreshTimer = setTimeout(() => {
@@ -358,8 +359,14 @@ function renderPeople() {
     if (p.role !== 'participant') tags.push(p.role);
     if (p.audioMuted) tags.push('muted');
     if (p.videoMuted) tags.push('camera off');
+    if (p.pinned) tags.push('pinned');
+    // A big room shows as many as its layout holds; who is seen follows the voice (stageChanged).
+    if (p.role !== 'viewer' && p.onStage === false) {
+      item.classList.add('off-stage');
+      tags.push('not on screen');
+    }
     if (p.id === state.speakerId) {
-      item.className = 'speaker';
+      item.classList.add('speaker');
       tags.push('speaking');
     }
     if (tags.length) item.append(Object.assign(document.createElement('span'), { className: 'tag', textContent: tags.join(' · ') }));

@@ -1,5 +1,5 @@
 using Mcu.Conference.Mixing;
-using Mcu.Conference.Send;
+using Mcu.Rtc.Session;
 using Mcu.Rtc.Packetization;
 
 namespace Mcu.Conference.Tests.Audio;
@@ -20,7 +20,7 @@ public class AudioDownlinkTests
     [Fact]
     public void Copies_go_out_until_ten_reports_show_no_loss_and_again_from_the_first_that_shows_some()
     {
-        var downlink = new AudioDownlink(new RtpSender(1, 63, 48_000, keepHistory: false), Opus);
+        var downlink = new AudioDownlink(new RtpSendStream(1, 63, 48_000, keepHistory: false), Opus);
         long micros = 0;
         int Send(byte marker)
         {

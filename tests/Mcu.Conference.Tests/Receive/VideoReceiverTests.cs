@@ -114,7 +114,7 @@ public class VideoReceiverTests
         Assert.Equal(1, decoder.Calls);
         // The held picture is dropped, so the room shows the placeholder, and a keyframe is asked for.
         Assert.Null(receiver.TakeLatest());
-        receiver.Service(1000, 50, new ushort[64], out bool keyframe);
+        receiver.CollectFeedback(1000, 50, new ushort[64], out bool keyframe);
         Assert.True(keyframe);
         lock (refused)
         {
@@ -182,7 +182,7 @@ public class VideoReceiverTests
             // Three wait in the queue; the fourth is dropped and counted, and the deltas after it,
             // which would reference it, are skipped until a keyframe, which is asked for.
             Assert.Equal(1, receiver.FramesDropped);
-            receiver.Service(1000, 50, new ushort[64], out bool keyframe);
+            receiver.CollectFeedback(1000, 50, new ushort[64], out bool keyframe);
             Assert.True(keyframe);
 
             gate.Set();

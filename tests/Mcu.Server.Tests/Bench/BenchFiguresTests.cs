@@ -116,4 +116,23 @@ public sealed class BenchFiguresTests
     {
         Assert.Throws<ArgumentException>(() => BenchOptions.Parse(args));
     }
+
+    [Fact]
+    public void A_run_holds_only_with_every_figure_of_the_big_rooms_issue_within_bounds()
+    {
+        Assert.True(Baseline.Holds);
+        Assert.False((Baseline with { MinFps = 24.9 }).Holds);
+        Assert.False((Baseline with { AudioTicks = 900 }).Holds);              // 45 ticks a second over 20 s
+        Assert.False((Baseline with { AudioLateTicks = 21 }).Holds);           // more than 2 % late
+        Assert.False((Baseline with { LatencyP95Ms = 41 }).Holds);
+        Assert.False((Baseline with { ServerThreads = 80 }).Holds);
+        Assert.True((Baseline with { LatencyP95Ms = null }).Holds);
+    }
+
+    [Fact]
+    public void Baseline_is_an_option_of_its_own()
+    {
+        Assert.True(BenchOptions.Parse(["--participants", "40", "--baseline"]).Baseline);
+        Assert.False(BenchOptions.Parse(["--participants", "40"]).Baseline);
+    }
 }

@@ -1,10 +1,9 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using Mcu.Rtc.Rtp;
-using Mcu.Rtc.Srtp;
 using Mcu.Rtc.Transport;
 
-namespace Mcu.Conference.Send;
+namespace Mcu.Rtc.Session;
 
 /// <summary>
 /// One outgoing RTP stream to one participant: its own SSRC, sequence numbers and
@@ -22,7 +21,7 @@ namespace Mcu.Conference.Send;
 /// on the transport's receive loop so never waits behind a room's send.
 /// </para>
 /// </remarks>
-public sealed class RtpSender
+public sealed class RtpSendStream
 {
     private const int MaxPacket = 1200 + 12;
     private const int BufferSize = MaxPacket + 64;   // SRTP protects in place and adds its tag
@@ -50,7 +49,7 @@ public sealed class RtpSender
     private readonly uint _timestampOffset;
     private ushort _sequence;
 
-    public RtpSender(uint ssrc, int payloadType, int clockRate, bool keepHistory, TimeProvider? time = null)
+    public RtpSendStream(uint ssrc, int payloadType, int clockRate, bool keepHistory, TimeProvider? time = null)
     {
         _time = time ?? TimeProvider.System;
         Ssrc = ssrc;

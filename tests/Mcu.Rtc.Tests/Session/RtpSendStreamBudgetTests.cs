@@ -1,9 +1,9 @@
-using Mcu.Conference.Send;
+using Mcu.Rtc.Session;
 
-namespace Mcu.Conference.Tests.Send;
+namespace Mcu.Rtc.Tests.Session;
 
 /// <summary>Retransmissions within a budget of the stream's own rate, each packet at most once per round trip.</summary>
-public class RtpSenderBudgetTests
+public class RtpSendStreamBudgetTests
 {
     private sealed class ManualTime : TimeProvider
     {
@@ -19,7 +19,7 @@ public class RtpSenderBudgetTests
     private static readonly byte[] Packet = new byte[1500];
 
     /// <summary>Sends at 30 packets a second for <paramref name="seconds"/>; returns the first sequence number.</summary>
-    private static ushort SendFor(RtpSender sender, ManualTime time, int seconds)
+    private static ushort SendFor(RtpSendStream sender, ManualTime time, int seconds)
     {
         ushort first = sender.NextSequenceNumber;
         var payload = new byte[PayloadBytes];
@@ -35,7 +35,7 @@ public class RtpSenderBudgetTests
     public void A_nack_for_the_whole_history_gets_a_quarter_second_of_the_send_rate()
     {
         var time = new ManualTime();
-        var sender = new RtpSender(1, 96, 90_000, keepHistory: true, time);
+        var sender = new RtpSendStream(1, 96, 90_000, keepHistory: true, time);
         SendFor(sender, time, 2);
         ushort newest = (ushort)(sender.NextSequenceNumber - 1);
         var buffer = new byte[1500];
@@ -51,7 +51,7 @@ public class RtpSenderBudgetTests
     public void Over_time_retransmissions_stay_within_the_streams_own_rate()
     {
         var time = new ManualTime();
-        var sender = new RtpSender(1, 96, 90_000, keepHistory: true, time);
+        var sender = new RtpSendStream(1, 96, 90_000, keepHistory: true, time);
         SendFor(sender, time, 2);
         var buffer = new byte[1500];
         long resentBytes = 0;
@@ -83,7 +83,7 @@ public class RtpSenderBudgetTests
     public void A_packet_is_resent_at_most_once_per_round_trip()
     {
         var time = new ManualTime();
-        var sender = new RtpSender(1, 96, 90_000, keepHistory: true, time);
+        var sender = new RtpSendStream(1, 96, 90_000, keepHistory: true, time);
         SendFor(sender, time, 2);
         ushort seq = (ushort)(sender.NextSequenceNumber - 1);
         var buffer = new byte[1500];
@@ -101,7 +101,7 @@ public class RtpSenderBudgetTests
     public void A_packet_gone_from_the_history_is_not_resent_nor_counted_as_refused()
     {
         var time = new ManualTime();
-        var sender = new RtpSender(1, 96, 90_000, keepHistory: true, time);
+        var sender = new RtpSendStream(1, 96, 90_000, keepHistory: true, time);
         ushort first = SendFor(sender, time, 20);   // 600 packets: the first ones are overwritten
 
         Assert.False(sender.TryTakeRetransmission(first, 100, new byte[1500], out _));

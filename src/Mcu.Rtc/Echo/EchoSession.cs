@@ -4,9 +4,8 @@ using Mcu.Rtc.Rtp;
 using Mcu.Rtc.Sdp;
 using Mcu.Rtc.Srtp;
 using Mcu.Rtc.Transport;
-using Mcu.Server.Rtc;
 
-namespace Mcu.Server.Echo;
+namespace Mcu.Rtc.Echo;
 
 /// <summary>
 /// The diagnostic echo (like Janus's EchoTest): a participant's own audio and video
