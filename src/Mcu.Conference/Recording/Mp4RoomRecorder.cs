@@ -74,7 +74,27 @@ public sealed class Mp4RoomRecorder : IRoomRecorder
     /// <summary>Completes when the file is closed: null when it was finished cleanly, else the failure.</summary>
     public Task<string?> Ended => _ended.Task;
 
-    public bool WantsKeyframe => _videoBroken || _lastVideoMicros - _lastKeyframeMicros >= KeyframeIntervalMicros;
+    /// <summary>After dropped video, a repair keyframe is asked for at most this often: a slow disk must not turn the shared encoder's tier into keyframes.</summary>
+    public const long RepairIntervalMicros = 500_000;
+
+    private long _lastRepairAskMicros = long.MinValue / 2;
+
+    public bool WantsKeyframe
+    {
+        get
+        {
+            if (_lastVideoMicros - _lastKeyframeMicros >= KeyframeIntervalMicros)
+            {
+                return true;
+            }
+            if (!_videoBroken || (_lastVideoMicros - _lastRepairAskMicros < RepairIntervalMicros && _lastRepairAskMicros > long.MinValue / 2))
+            {
+                return false;
+            }
+            _lastRepairAskMicros = _lastVideoMicros;
+            return true;
+        }
+    }
 
     public void OnVideo(ReadOnlySpan<byte> annexB, bool keyframe, long mediaMicros)
     {
