@@ -10,7 +10,10 @@
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY . .
+# npm only in this stage: the build installs hls.js (pinned by src/Mcu.Server/player's lock file)
+# for the watch page's players without native HLS, and serves it from the image, never a CDN.
 RUN scripts/install-deps.sh server \
+ && (command -v npm >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm) \
  && dotnet publish src/Mcu.Server -c Release -o /app
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
