@@ -41,7 +41,7 @@ public sealed class SelfMuteTests : IClassFixture<ServerFixture>
             Assert.False((await unmuted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("videoMuted").GetBoolean());
         }
 
-        foreach (var (id, body) in new[] { (people["other"], """{"audioMuted":true}"""), (people["me"], """{"displayName":"boss"}"""), (people["me"], """{"tier":"low"}"""), (people["me"], """{"noiseSuppression":true}""") })
+        foreach (var (id, body) in new[] { (people["other"], """{"audioMuted":true}"""), (people["me"], """{"displayName":"boss"}"""), (people["me"], """{"tier":"low"}"""), (people["me"], """{"noiseSuppression":true}"""), (people["me"], """{"pinned":true}""") })
         {
             using var refused = await self.PatchAsync(Path(id), ServerFixture.Json(body));
             Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
@@ -58,6 +58,13 @@ public sealed class SelfMuteTests : IClassFixture<ServerFixture>
         Assert.False(others.GetProperty("audioMuted").GetBoolean());
         var mineNow = await admin.GetFromJsonAsync<JsonElement>(Path(people["me"]));
         Assert.Equal("me", mineNow.GetProperty("displayName").GetString());
+        Assert.False(mineNow.GetProperty("pinned").GetBoolean());
+        // The admin pins (big rooms: always on the canvas).
+        using (var pinned = await admin.PatchAsync(Path(people["me"]), ServerFixture.Json("""{"pinned":true}""")))
+        {
+            pinned.EnsureSuccessStatusCode();
+            Assert.True((await pinned.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("pinned").GetBoolean());
+        }
         Assert.Equal(HttpStatusCode.Unauthorized, (await _server.CreateClient().PatchAsync(Path(people["me"]), ServerFixture.Json("{}"))).StatusCode);
     }
 
